@@ -1,0 +1,27 @@
+"""Reads a CSV file into a DataFrame."""
+
+import pandas as pd
+from osiris.core.driver import DriverRegistry
+
+
+class CsvExtractorDriver:
+    def run(self, step_id: str, config: dict, inputs: dict | None, ctx) -> dict:
+        try:
+            self._validate_config(config)
+            df = pd.read_csv(config["path"])
+            ctx.log_metric("rows_read", len(df))
+            return {"df": df}
+        except Exception as e:
+            ctx.log_event("step_failed", {
+                "step_id": step_id,
+                "error": str(e),
+                "error_type": type(e).__name__,
+            })
+            raise
+
+    def _validate_config(self, config: dict) -> None:
+        if not config.get("path"):
+            raise ValueError("csv.extractor needs config['path']: the CSV file to read")
+
+
+DriverRegistry.register("csv.extractor", CsvExtractorDriver())

@@ -1,0 +1,78 @@
+"""``osiris-run``: run a pipeline (``osiris-run pipeline.yaml``)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from .connections import find_connections
+from .console import Console
+from .discovery import load_drivers
+from .driver import DriverRegistry
+from .errors import OsirisError
+from .pipeline import load_pipeline
+from .planning import plan_run
+from .runner import new_run_dir, run_plan
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class _RunByDefault(TyperGroup):
+    """``osiris-run FILE`` means ``osiris-run run FILE``."""
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["run", *args]
+        return super().resolve_command(ctx, args)
+
+
+app = typer.Typer(cls=_RunByDefault, add_completion=False, no_args_is_help=True,
+                  help="Run Osiris pipelines and check drivers against the contract.")
+
+
+@app.callback()
+def _group() -> None:
+    """Run Osiris pipelines and check drivers against the contract."""
+
+
+@app.command("run")
+def run_command(
+    pipeline: Annotated[Path, typer.Argument(help="The pipeline YAML file.")],
+    drivers: Annotated[list[str] | None, typer.Option(
+        "--drivers", "-d", help="Folder, file or dotted package of driver modules to load "
+        "(repeatable; default: ./drivers if it exists).")] = None,
+    connections: Annotated[Path | None, typer.Option(
+        help="Connections file (default: ./osiris_connections.yaml if it exists).")] = None,
+    runs_dir: Annotated[Path, typer.Option(help="Where run folders are created.")]
+    = Path(".osiris/runs"),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the final table.")] = False,
+) -> None:
+    """Validate a pipeline, then run its steps in dependency order."""
+    console = Console(quiet=quiet)
+    errors = Console(stream=sys.stderr)
+    try:
+        parsed = load_pipeline(pipeline)
+        for target in drivers if drivers is not None else _default_drivers():
+            for failure in load_drivers(target).failures:
+                errors.line(f"{errors.paint('warning', 'red')}: {failure.describe()}")
+        plan = plan_run(parsed, DriverRegistry.active(), find_connections(connections, Path.cwd()),
+                        os.environ)
+    except OsirisError as exc:
+        errors.line(f"{errors.paint('error', 'red')}: nothing was run.\n{exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    result = run_plan(plan, DriverRegistry.active(), new_run_dir(runs_dir, parsed.name), console)
+    console.summary(result)
+    raise typer.Exit(EXIT_OK if result.ok else EXIT_FAILED)
+
+
+def _default_drivers() -> list[str]:
+    return ["drivers"] if Path("drivers").is_dir() else []
+
+
+def main() -> None:
+    app()

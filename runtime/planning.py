@@ -1,0 +1,73 @@
+"""Everything checked against the environment before a pipeline runs: each
+step's driver is registered, each connection reference resolves, each
+``${VAR}`` is set. All problems are reported together and nothing executes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .connections import DEFAULT_FILE, Connections
+from .driver import Registry
+from .errors import OsirisError
+from .masking import SecretMasker, secret_values
+from .pipeline import Pipeline, PipelineError, Step
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    step: Step
+    config: dict[str, Any]  # as the driver receives it: 'connection' resolved
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    pipeline: Pipeline
+    steps: list[PlannedStep]  # in execution order
+    masker: SecretMasker
+
+    def masked_document(self) -> dict[str, Any]:
+        """The resolved pipeline as saved in the run folder, secrets masked."""
+        return self.masker.value({
+            "name": self.pipeline.name,
+            "source": str(self.pipeline.source),
+            "steps": [
+                {"id": p.step.id, "driver": p.step.driver, "needs": list(p.step.needs),
+                 "config": p.config}
+                for p in self.steps
+            ],
+        })
+
+
+def plan_run(pipeline: Pipeline, registry: Registry, connections: Connections | None,
+             env: Mapping[str, str]) -> RunPlan:
+    problems: list[str] = []
+    planned = []
+    for step in pipeline.execution_order():
+        where = f"{pipeline.source}: step {step.id!r}"
+        if step.driver not in registry:
+            problems.append(f"{where}: {registry.missing_message(step.driver)}")
+        try:
+            planned.append(PlannedStep(step, _resolve_config(step, connections, env)))
+        except OsirisError as exc:
+            problems.append(f"{where}: {exc}")
+    if problems:
+        raise PipelineError(problems)
+    secrets = set().union(*(secret_values(p.config) for p in planned))
+    return RunPlan(pipeline, planned, SecretMasker(secrets))
+
+
+def _resolve_config(step: Step, connections: Connections | None,
+                    env: Mapping[str, str]) -> dict[str, Any]:
+    config = dict(step.config)
+    reference = config.pop("connection", None)
+    if reference is None:
+        return config
+    if connections is None:
+        raise OsirisError(
+            f"uses connection {reference!r} but no {DEFAULT_FILE} was found in the current "
+            f"directory; create one or pass --connections FILE."
+        )
+    config["resolved_connection"] = connections.resolve(reference, env)
+    return config

@@ -1,0 +1,1 @@
+"""Jinja templates of osiris-gen (a package so importlib.resources finds them)."""

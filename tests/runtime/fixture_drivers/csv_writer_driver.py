@@ -1,0 +1,32 @@
+"""Writer that writes inputs["df"] to config["path"] atomically."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from osiris.core.driver import DriverRegistry
+
+
+class CsvWriterDriver:
+    def run(self, step_id: str, config: dict, inputs: dict | None, ctx) -> dict:
+        try:
+            if "path" not in config:
+                raise ValueError("config needs 'path'")
+            if not inputs or "df" not in inputs:
+                raise ValueError("csv.writer needs inputs['df']")
+            df = inputs["df"]
+            target = Path(config["path"])
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", newline="") as stream:
+                df.to_csv(stream, index=False)
+            os.replace(tmp, target)
+            ctx.log_metric("rows_written", len(df))
+            return {}
+        except Exception as e:
+            ctx.log_event("step_failed", {"step_id": step_id, "error": str(e),
+                                          "error_type": type(e).__name__})
+            raise
+
+
+DriverRegistry.register("csv.writer", CsvWriterDriver())
