@@ -45,3 +45,26 @@ class RunContext:
         """The step's own folder, created on first use."""
         self._output_dir.mkdir(parents=True, exist_ok=True)
         return self._output_dir
+
+
+class RecordingContext(RunContext):
+    """A ``RunContext`` that keeps its records in memory, for tests to assert on.
+    The extra accessors are for the test, not for the driver (OSD006)."""
+
+    def __init__(self, output_dir: Path, step_id: str = "test_step", log: RunLog | None = None):
+        super().__init__(step_id, log or RunLog(), output_dir)
+
+    @property
+    def metrics(self) -> list[dict[str, Any]]:
+        return self._log.metrics
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        return self._log.events
+
+    def metric_values(self, name: str) -> list[Any]:
+        return [m["value"] for m in self._log.metrics_named(name)]
+
+    def events_named(self, name: str) -> list[dict[str, Any]]:
+        """The payloads of the events called ``name``, in order."""
+        return [e["data"] for e in self._log.events_named(name)]

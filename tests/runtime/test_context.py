@@ -64,3 +64,12 @@ def test_an_in_memory_log_keeps_records_without_a_folder():
     log = RunLog()
     RunContext("t", log, output_dir=None).log_metric("rows_processed", 2)
     assert log.metrics_named("rows_processed")[0]["value"] == 2
+
+
+def test_the_osiris_ctx_fixture_records_for_assertions(osiris_ctx, tmp_path):
+    osiris_ctx.log_metric("rows_read", 5)
+    osiris_ctx.log_event("step_failed", {"step_id": "s", "error": "x", "error_type": "ValueError"})
+    assert osiris_ctx.metric_values("rows_read") == [5]
+    assert osiris_ctx.events_named("step_failed") == [
+        {"step_id": "s", "error": "x", "error_type": "ValueError"}]
+    assert osiris_ctx.output_dir.parent == tmp_path
