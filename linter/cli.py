@@ -1,0 +1,156 @@
+"""``osiris-lint [PATHS...]``: the command line, shaped like ruff's.
+
+Exit codes: 0 no findings, 1 findings, 2 usage, configuration or internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ("full", "concise", "json", "sarif", "github", "junit")
+
+app = typer.Typer(add_completion=False, context_settings={"help_option_names": ["-h", "--help"]})
+
+
+def _codes(value: str | None) -> list[str] | None:
+    return [c.strip() for c in value.split(",") if c.strip()] if value is not None else None
+
+
+@app.command()
+def lint(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Files or folders to lint (default: the current folder).")] = None,
+    select: Annotated[str | None, typer.Option(
+        help="Comma-separated codes or prefixes to enable, replacing the configured ones.")] = None,
+    ignore: Annotated[str | None, typer.Option(help="Codes or prefixes to disable.")] = None,
+    extend_select: Annotated[str | None, typer.Option(
+        help="Codes or prefixes to enable on top of the selection.")] = None,
+    exit_zero: Annotated[bool, typer.Option(help="Exit 0 even when there are findings.")] = False,
+    statistics: Annotated[bool, typer.Option(
+        help="Show a count per rule instead of each finding.")] = False,
+    output_format: Annotated[str, typer.Option(
+        help=f"One of: {', '.join(FORMATS)}.")] = "full",
+    output_file: Annotated[Path | None, typer.Option(
+        help="Write the report to this file instead of stdout.")] = None,
+    explain: Annotated[str | None, typer.Option(
+        metavar="CODE", help="Explain a rule: what it checks, why, and the fix.")] = None,
+    list_rules: Annotated[bool, typer.Option(help="List every rule.")] = False,
+    no_cache: Annotated[bool, typer.Option(help="Neither read nor write the cache.")] = False,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", help="Processes to lint with (default: one per core).")] = None,
+    config: Annotated[Path | None, typer.Option(
+        help="Configuration file (default: the nearest pyproject.toml).")] = None,
+    fix: Annotated[bool, typer.Option(help="Apply the available fixes.")] = False,
+    diff: Annotated[bool, typer.Option(
+        help="Print the fixes as a unified diff instead of applying them.")] = False,
+    report_unused_suppressions: Annotated[bool, typer.Option(
+        help="Report suppression comments that suppress nothing (OSD902).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the findings.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Show the version.")] = False,
+) -> None:
+    """Lint Osiris drivers against the driver contract."""
+    if version:
+        typer.echo(f"osiris-lint {__version__}")
+        raise typer.Exit(EXIT_CLEAN)
+    if output_format not in FORMATS:
+        _fail(f"unknown output format {output_format!r}; choose one of {', '.join(FORMATS)}")
+    from .rules import rule_classes  # imports LibCST: only now that it is needed
+
+    rules = rule_classes()
+    by_code = {rule.code: rule for rule in rules}
+    if explain is not None:
+        _explain(explain, by_code)
+    if list_rules:
+        from .explain import list_rules as render_list
+
+        typer.echo(render_list(rules), nl=False)
+        raise typer.Exit(EXIT_CLEAN)
+    from .config import CommandLine
+
+    selection = CommandLine(_codes(select), _codes(ignore), _codes(extend_select),
+                            report_unused_suppressions)
+    _run(paths or [Path(".")], rules, by_code, cli_selection=selection, config=config, jobs=jobs,
+         no_cache=no_cache, fix="diff" if diff else ("fix" if fix else None),
+         output_format=output_format, output_file=output_file, statistics=statistics,
+         quiet=quiet, exit_zero=exit_zero)
+
+
+def _run(paths, rules, by_code, *, cli_selection, config, jobs, no_cache, fix, output_format,
+         output_file, statistics, quiet, exit_zero) -> None:
+    from . import config as config_file
+    from .cache import Cache
+    from .files import MissingPathError, discover
+    from .linting import Linter
+    from .reporters import Report, render
+    from .settings import ConfigError
+
+    cwd = Path.cwd()
+    try:
+        loaded = config_file.load(paths, config, cwd)
+        settings = loaded.settings([rule.code for rule in rules], cli_selection)
+        files = discover(paths, loaded.root, settings.exclude)
+    except ConfigError as error:
+        _fail(f"{error}")
+    except MissingPathError as error:
+        _fail(f"{error}; pass existing files or folders")
+    cache = None if no_cache or fix else Cache(loaded.root, __version__, settings.fingerprint())
+    linter = Linter(rules, settings, jobs or os.cpu_count() or 1, cache, fix, cwd)
+    outcome = linter.run(files)
+    if fix == "diff":
+        _write("".join(outcome.diffs), output_file)
+        raise typer.Exit(EXIT_FINDINGS if outcome.diffs else EXIT_CLEAN)
+    shown = {code: by_code[code] for code in sorted(settings.enabled | {"OSD903"})}
+    report = Report(outcome, shown, __version__, cwd, statistics=statistics,
+                    colour=_colour(output_file) and output_format in ("full", "concise"))
+    text = render(output_format, report)
+    if quiet and output_format in ("full", "concise"):
+        text = _without_summary(text, outcome)
+    _write(text, output_file)
+    if outcome.rule_errors:
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(EXIT_FINDINGS if outcome.findings and not exit_zero else EXIT_CLEAN)
+
+
+def _explain(code: str, by_code: dict) -> None:
+    from .explain import explain
+
+    rule = by_code.get(code.upper())
+    if rule is None:
+        _fail(f"unknown rule code {code!r}; see `osiris-lint --list-rules`")
+    typer.echo(explain(rule), nl=False)
+    raise typer.Exit(EXIT_CLEAN)
+
+
+def _without_summary(text: str, outcome) -> str:
+    lines = text.splitlines()
+    keep = len(lines) - (1 if not outcome.findings else 1 + bool(outcome.fixes_applied))
+    return "\n".join(lines[:max(keep, 0)]).rstrip("\n") + ("\n" if outcome.findings else "")
+
+
+def _colour(output_file: Path | None) -> bool:
+    return output_file is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _write(text: str, output_file: Path | None) -> None:
+    if output_file is None:
+        sys.stdout.write(text)
+        return
+    output_file.parent.mkdir(parents=True, exist_ok=True)
+    output_file.write_text(text, encoding="utf-8")
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"osiris-lint: error: {message}", err=True)
+    raise typer.Exit(EXIT_ERROR)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,182 @@
+"""The driver classes and registration calls of one file, with their nodes.
+
+Found from the module's top level (classes, import-time registrations) before
+the rules' walk, so rules know during the walk which classes are drivers.
+Registrations elsewhere in the project arrive as ``external_keys``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from . import categories
+from .names import ImportMap, dotted
+
+
+@dataclass(frozen=True)
+class RegistrationCall:
+    node: cst.Call
+    key: str | None  # the key when it is a string literal
+    target: cst.BaseExpression | None
+    target_name: str | None  # dotted name of the registered class (``X`` in ``X()`` or ``X``)
+    form: str  # "instance" (X()), "class" (X) or "other"
+    at_import: bool  # an unconditional module-level statement
+    statement: int | None  # its index in module.body when at_import
+
+
+@dataclass
+class DriverClass:
+    node: cst.ClassDef
+    name: str
+    statement: int  # index in module.body
+    run: cst.FunctionDef
+    methods: dict[str, cst.FunctionDef]
+    category: str | None
+    category_source: str | None
+    keys: list[str] = field(default_factory=list)
+    abstract: bool = False  # Base*/Abstract*/ABC: exempt from needing a registration
+    abstract_run: bool = False  # run only raises NotImplementedError: nothing to check in it
+
+    def method(self, name: str) -> cst.FunctionDef | None:
+        return self.methods.get(name)
+
+
+def literal_string(node: cst.BaseExpression | None) -> str | None:
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def is_register_call(call: cst.Call, imports: ImportMap) -> bool:
+    """``DriverRegistry.register(...)``, also through an imported alias of the class."""
+    func = call.func
+    if not (isinstance(func, cst.Attribute) and func.attr.value == "register"):
+        return False
+    owner = imports.qualify(func.value)
+    return owner is not None and (owner == "DriverRegistry" or owner.endswith(".DriverRegistry"))
+
+
+def registration(call: cst.Call, at_import: bool, statement: int | None) -> RegistrationCall:
+    args = [a for a in call.args if a.keyword is None]
+    key_node = args[0].value if args else None
+    target = args[1].value if len(args) > 1 else None
+    if isinstance(target, cst.Call):
+        name, form = dotted(target.func), "instance"
+    else:
+        name = dotted(target) if target is not None else None
+        form = "class" if name else "other"
+    return RegistrationCall(call, literal_string(key_node), target, name,
+                            form if name else "other", at_import, statement)
+
+
+def import_time_registrations(module: cst.Module, imports: ImportMap) -> list[RegistrationCall]:
+    found = []
+    for index, statement in enumerate(module.body):
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) \
+                        and is_register_call(small.value, imports):
+                    found.append(registration(small.value, True, index))
+    return found
+
+
+def top_level_imports(module: cst.Module) -> ImportMap:
+    imports = ImportMap()
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, (cst.Import, cst.ImportFrom)):
+                    imports.add(small)
+    return imports
+
+
+def find_drivers(module: cst.Module, path: str, registrations: list[RegistrationCall],
+                 external_keys: dict[str, list[str]] | None = None) -> list[DriverClass]:
+    """Top-level classes with a ``run`` that the catalogue calls drivers."""
+    keys_by_class: dict[str, list[str]] = {}
+    for reg in registrations:
+        if reg.target_name:
+            keys_by_class.setdefault(reg.target_name, []).append(reg.key or "")
+    for name, keys in (external_keys or {}).items():
+        keys_by_class.setdefault(name, []).extend(keys)
+    drivers = []
+    for index, statement in enumerate(module.body):
+        if not isinstance(statement, cst.ClassDef):
+            continue
+        methods = methods_of(statement)
+        name = statement.name.value
+        registered = name in keys_by_class
+        if "run" not in methods or not categories.is_driver(path, name, registered):
+            continue
+        keys = [k for k in keys_by_class.get(name, []) if k]
+        category, source = categories.resolve(path, name, keys)
+        drivers.append(DriverClass(
+            node=statement, name=name, statement=index, run=methods["run"], methods=methods,
+            category=category, category_source=source, keys=keys,
+            abstract=_is_abstract(statement), abstract_run=_is_abstract_method(methods["run"])))
+    return drivers
+
+
+def methods_of(node: cst.ClassDef) -> dict[str, cst.FunctionDef]:
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    return {s.name.value: s for s in body if isinstance(s, cst.FunctionDef)}
+
+
+def _is_abstract(node: cst.ClassDef) -> bool:
+    if categories.is_abstract_name(node.name.value):
+        return True
+    for base in node.bases:
+        name = dotted(base.value) or ""
+        if base.keyword is None and name.split(".")[-1] == "ABC":
+            return True
+        if base.keyword is not None and base.keyword.value == "metaclass" \
+                and name.split(".")[-1] == "ABCMeta":
+            return True
+    return False
+
+
+def _is_abstract_method(run: cst.FunctionDef) -> bool:
+    if any((dotted(d.decorator) or "").endswith("abstractmethod") for d in run.decorators):
+        return True
+    statements = body_statements(run)
+    return bool(statements) and all(_is_placeholder(s) for s in statements)
+
+
+def _is_placeholder(statement: cst.BaseStatement) -> bool:
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return False
+    small = statement.body[0]
+    if isinstance(small, cst.Pass):
+        return True
+    if isinstance(small, cst.Expr) and isinstance(small.value, cst.Ellipsis):
+        return True
+    if isinstance(small, cst.Raise) and small.exc is not None:
+        raised = small.exc.func if isinstance(small.exc, cst.Call) else small.exc
+        return dotted(raised) == "NotImplementedError"
+    return False
+
+
+def body_statements(function: cst.FunctionDef) -> list[cst.BaseStatement]:
+    """The statements of a function, without its docstring."""
+    body = list(function.body.body) if isinstance(function.body, cst.IndentedBlock) else []
+    if body and isinstance(body[0], cst.SimpleStatementLine) and len(body[0].body) == 1:
+        first = body[0].body[0]
+        if isinstance(first, cst.Expr) and isinstance(first.value, (cst.SimpleString,
+                                                                   cst.ConcatenatedString)):
+            body = body[1:]
+    return body
+
+
+def parameter_names(function: cst.FunctionDef) -> list[str]:
+    """Names of the positional and keyword-only parameters, in order."""
+    params = function.params
+    return [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
+
+
+def ctx_name(function: cst.FunctionDef) -> str:
+    """What ``run`` calls its context: the fifth parameter, ``ctx`` by contract."""
+    names = parameter_names(function)
+    return names[4] if len(names) > 4 else "ctx"

@@ -1,0 +1,172 @@
+"""Lint one file: decode, parse once, one walk feeding every enabled rule,
+driver checks, then positions (only if something is reported) and suppressions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import libcst as cst
+
+from . import categories
+from .drivers import (
+    DriverClass,
+    find_drivers,
+    import_time_registrations,
+    is_register_call,
+    methods_of,
+    registration,
+    top_level_imports,
+)
+from .facts import FileFacts, FileResult, class_facts, registration_facts
+from .findings import Finding, Fix
+from .positions import Positions
+from .rule import FileContext, Report, Rule
+from .settings import Settings
+from .source import Unparsable, decode, parse
+from .suppressions import Suppression, may_have_suppressions, parse_comment
+from .walk import Walk
+
+SYNTAX_ERROR = ("OSD900", "syntax-error")
+UNREADABLE = ("OSD901", "unreadable-file")
+RULE_ERROR = ("OSD903", "rule-error")
+
+
+@dataclass
+class LintedFile:
+    """A file's result, plus what ``--fix`` needs: the tree and the fixes found."""
+
+    result: FileResult
+    module: cst.Module | None = None
+    fixes: list[tuple[Finding, Fix]] | None = None
+
+
+class Engine:
+    def __init__(self, rules: list[Rule], settings: Settings) -> None:
+        self.rules = rules
+        self.settings = settings
+
+    def lint(self, path: str, data: bytes, enabled: frozenset[str],
+             external_keys: dict[str, list[str]] | None = None) -> LintedFile:
+        """Lint one file's bytes with the rules whose codes are ``enabled``."""
+        text = decode(data)
+        if isinstance(text, Unparsable):
+            return LintedFile(FileResult(path, [_unparsable(path, UNREADABLE, text)]))
+        module = parse(text, path)
+        if isinstance(module, Unparsable):
+            return LintedFile(FileResult(path, [_unparsable(path, SYNTAX_ERROR, module)]))
+        return self._lint_module(path, text, module, enabled, external_keys)
+
+    def _lint_module(self, path: str, text: str, module: cst.Module, enabled: frozenset[str],
+                     external_keys: dict[str, list[str]] | None) -> LintedFile:
+        rules = [r for r in self.rules if r.code in enabled]
+        imports = top_level_imports(module)
+        import_time = import_time_registrations(module, imports)
+        drivers = find_drivers(module, path, import_time, external_keys)
+        is_test = categories.is_test_file(path)
+        file = FileContext(path, module, imports, drivers, list(import_time), self.settings, is_test)
+        crashes: dict[str, str] = {}
+        comments: list[cst.Comment] = []
+        walk = Walk(self._handlers(file, rules, crashes, comments, may_have_suppressions(text)))
+        file.ancestors = walk.ancestors
+        walk.run(module)
+        for rule in rules:
+            for driver in drivers:
+                if _checks_driver(rule, driver):
+                    _guarded(rule, crashes, rule.check_driver, driver, file)
+            if type(rule).check_file is not Rule.check_file:
+                _guarded(rule, crashes, rule.check_file, file)
+        positions = Positions(module)
+        reported = [(_finding(path, report, positions), report.fix) for report in file.reports]
+        findings = [f for f, _ in reported] + [_crash(path, c, e) for c, e in crashes.items()]
+        suppressions = [s for c in comments for s in _suppressions(c, positions)]
+        result = FileResult(path, sorted(findings, key=Finding.sort_key), suppressions,
+                            _facts(path, module, file, is_test))
+        return LintedFile(result, module, [(f, fix) for f, fix in reported if fix])
+
+    def _handlers(self, file: FileContext, rules: list[Rule], crashes: dict[str, str],
+                  comments: list[cst.Comment], want_comments: bool):
+        handlers: dict[type, list[Callable[[Any, Walk], None]]] = {
+            cst.Import: [lambda node, walk: file.imports.add(node)],
+            cst.ImportFrom: [lambda node, walk: file.imports.add(node)],
+            cst.Call: [lambda node, walk: _collect_registration(node, walk, file)],
+        }
+        if want_comments:
+            handlers[cst.Comment] = [lambda node, walk: comments.append(node)]
+        drivers_by_node = {d.node: d for d in file.drivers}
+        for rule in rules:
+            for node_type in rule.subscribes:
+                handlers.setdefault(node_type, []).append(
+                    _subscription(rule, file, drivers_by_node, crashes))
+        return handlers
+
+
+def _subscription(rule: Rule, file: FileContext, drivers_by_node: dict, crashes: dict[str, str]):
+    def handle(node: Any, walk: Walk) -> None:
+        if rule.code in crashes:
+            return
+        top = walk.ancestors[1] if len(walk.ancestors) > 1 else None
+        driver = drivers_by_node.get(top)
+        if rule.whole_module:
+            if file.is_test:
+                return
+        elif driver is None or not _checks_driver(rule, driver):
+            return
+        _guarded(rule, crashes, rule.visit, node, file, driver)
+    return handle
+
+
+def _checks_driver(rule: Rule, driver: DriverClass) -> bool:
+    return driver.category in rule.applies_to and not (driver.abstract_run
+                                                       and rule.skips_abstract_run)
+
+
+def _guarded(rule: Rule, crashes: dict[str, str], method, *args) -> None:
+    """A crashing rule becomes an OSD903 finding; the other rules go on."""
+    if rule.code in crashes:
+        return
+    try:
+        method(*args)
+    except Exception as error:  # noqa: BLE001 - any bug in a rule must not stop the run
+        crashes[rule.code] = f"{type(error).__name__}: {error}"
+
+
+def _collect_registration(node: cst.Call, walk: Walk, file: FileContext) -> None:
+    if any(r.node is node for r in file.registrations) or not is_register_call(node, file.imports):
+        return
+    file.registrations.append(registration(node, at_import=False, statement=None))
+
+
+def _finding(path: str, report: Report, positions: Positions) -> Finding:
+    where = positions.of(report.node)
+    return Finding(report.rule.code, report.rule.name, path, where.start.line,
+                   where.start.column + 1, where.end.line, where.end.column + 1, report.message,
+                   fixable=report.fix is not None,
+                   fix_title=report.fix.title if report.fix else None)
+
+
+def _unparsable(path: str, rule: tuple[str, str], problem: Unparsable) -> Finding:
+    code, name = rule
+    return Finding(code, name, path, problem.line, problem.column, problem.line, problem.column,
+                   problem.message)
+
+
+def _crash(path: str, code: str, error: str) -> Finding:
+    return Finding(RULE_ERROR[0], RULE_ERROR[1], path, 1, 1, 1, 1,
+                   f"rule {code} crashed on this file ({error}); its findings here are missing, "
+                   f"please report this with the file")
+
+
+def _suppressions(comment: cst.Comment, positions: Positions) -> list[Suppression]:
+    start = positions.of(comment).start
+    return parse_comment(comment.value, start.line, start.column + 1)
+
+
+def _facts(path: str, module: cst.Module, file: FileContext, is_test: bool) -> FileFacts:
+    drivers = {d.node: d for d in file.drivers}
+    classes = [class_facts(drivers.get(s), s.name.value, i) for i, s in enumerate(module.body)
+               if isinstance(s, cst.ClassDef) and "run" in methods_of(s)]
+    return FileFacts(path, is_test=is_test, imports=dict(file.imports.names), classes=classes,
+                     registrations=[registration_facts(r) for r in file.registrations])
+

@@ -1,0 +1,105 @@
+"""Which files a run lints: ``*.py`` under the given paths, without version
+control and tool folders, virtual environments, what ``.gitignore`` ignores,
+and what the ``exclude`` setting names."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .settings import matches
+
+SKIPPED_DIRS = frozenset({
+    ".git", ".hg", ".svn", "__pycache__", "build", "dist", ".tox", ".nox", ".eggs",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".osiris_lint_cache", "node_modules",
+    "site-packages", ".venv", "venv",
+})
+
+
+class MissingPathError(Exception):
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path}: no such file or directory")
+        self.path = path
+
+
+class GitIgnore:
+    """The ``.gitignore`` files met on the way down, each applying below its folder."""
+
+    def __init__(self) -> None:
+        self._specs: dict[Path, object] = {}
+
+    def load(self, folder: Path) -> None:
+        ignore_file = folder / ".gitignore"
+        if ignore_file.is_file():
+            import pathspec  # only when a .gitignore exists
+
+            lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+            self._specs[folder] = pathspec.GitIgnoreSpec.from_lines(lines)
+
+    def ignores(self, path: Path, is_dir: bool) -> bool:
+        for folder, spec in self._specs.items():
+            if folder in path.parents:
+                relative = path.relative_to(folder).as_posix() + ("/" if is_dir else "")
+                if spec.match_file(relative):
+                    return True
+        return False
+
+
+def discover(paths: list[Path], root: Path, exclude: tuple[str, ...]) -> list[Path]:
+    """Sorted, de-duplicated files. ``exclude`` globs apply to explicitly named files too,
+    so that a pre-commit hook honours them."""
+    found: dict[Path, None] = {}
+    gitignore = GitIgnore()
+    for given in paths:
+        if not given.exists():
+            raise MissingPathError(given)
+        absolute = given.resolve()
+        if absolute.is_file():
+            if not _excluded(absolute, root, exclude):
+                found[absolute] = None
+            continue
+        for folder in _enclosing_folders(absolute):
+            gitignore.load(folder)
+        for file in _walk(absolute, root, exclude, gitignore):
+            found[file] = None
+    return sorted(found)
+
+
+def _walk(folder: Path, root: Path, exclude: tuple[str, ...], gitignore: GitIgnore):
+    for current, dirs, files in os.walk(folder):
+        here = Path(current)
+        gitignore.load(here)
+        dirs[:] = sorted(d for d in dirs if not _skip_dir(here / d, root, exclude, gitignore))
+        for name in sorted(files):
+            if name.endswith(".py"):
+                file = here / name
+                if not _excluded(file, root, exclude) and not gitignore.ignores(file, False):
+                    yield file
+
+
+def _skip_dir(folder: Path, root: Path, exclude: tuple[str, ...], gitignore: GitIgnore) -> bool:
+    return (folder.name in SKIPPED_DIRS or (folder / "pyvenv.cfg").exists()
+            or _excluded(folder, root, exclude) or gitignore.ignores(folder, True))
+
+
+def _excluded(path: Path, root: Path, exclude: tuple[str, ...]) -> bool:
+    if not exclude:
+        return False
+    relative = relative_to(path, root)
+    return any(matches(relative, pattern) for pattern in exclude)
+
+
+def relative_to(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` (POSIX form), or absolute when outside it."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _enclosing_folders(folder: Path) -> list[Path]:
+    """The folders above ``folder`` up to its repository root, whose ``.gitignore``
+    files also apply inside it (none outside a repository)."""
+    above = list(folder.parents)
+    top = next((i for i, parent in enumerate(above) if (parent / ".git").exists()), None)
+    return above[: top + 1] if top is not None else []

@@ -1,0 +1,200 @@
+"""Following every path through a method, for the rules that speak of "every
+path" (OSD010, OSD011, OSD012, OSD024, OSD025, OSD031).
+
+A rule gives an ``effect(node, state) -> state`` that is applied to each simple
+statement and to the header expressions of compound statements (an ``if``'s
+test, a ``for``'s iterable, a ``with``'s items...), in execution order. A state
+is a frozenset of facts; where paths merge, only the facts that hold on every
+incoming path survive (intersection). ``Flow.run`` returns each normal exit of
+the method (every ``return``, and falling off the end) with the facts that hold
+on every path to it. Paths that ``raise`` are not exits.
+
+Decisions:
+- a ``finally`` block's effects count for the exits it encloses (it runs after
+  the return expression, before the method returns);
+- an ``except`` handler starts from the facts that held when its ``try`` began;
+- a loop body may run zero times, except ``while True`` (left only by break);
+- an ``if`` whose test only guards ``ctx`` (``if ctx:``, ``if ctx is not None``,
+  ``if ctx and hasattr(ctx, "log_metric")``) is taken: the contract's guarded forms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from .drivers import body_statements
+from .names import dotted
+
+State = frozenset
+Effect = Callable[[cst.CSTNode, State], State]
+
+
+@dataclass(frozen=True)
+class Exit:
+    node: cst.CSTNode  # the Return, or the FunctionDef when control falls off its end
+    state: State
+
+    @property
+    def falls_off_end(self) -> bool:
+        return isinstance(self.node, cst.FunctionDef)
+
+
+@dataclass
+class _Loop:
+    breaks: list[State] = field(default_factory=list)
+
+
+def join(*states: State | None) -> State | None:
+    """Facts that hold on every live path (None: no path gets here)."""
+    live = [s for s in states if s is not None]
+    if not live:
+        return None
+    result = live[0]
+    for state in live[1:]:
+        result = result & state
+    return result
+
+
+class Flow:
+    def __init__(self, effect: Effect, ctx_name: str = "ctx") -> None:
+        self.effect = effect
+        self.ctx_name = ctx_name
+        self._exits: list[Exit] = []
+        self._finally: list[list[cst.BaseStatement]] = []
+        self._loops: list[_Loop] = []
+
+    def run(self, function: cst.FunctionDef, start: State = frozenset()) -> list[Exit]:
+        self._exits, self._finally, self._loops = [], [], []
+        end = self._block(body_statements(function), start)
+        if end is not None:
+            self._exits.append(Exit(function, end))
+        return self._exits
+
+    def _block(self, statements, state: State | None) -> State | None:
+        for statement in statements:
+            if state is None:
+                return None  # unreachable: after a return, raise, break or continue
+            state = self._statement(statement, state)
+        return state
+
+    def _statement(self, node: cst.BaseStatement, state: State) -> State | None:
+        if isinstance(node, cst.SimpleStatementLine):
+            for small in node.body:
+                state = self._small(small, state)
+                if state is None:
+                    return None
+            return state
+        handler = _COMPOUND.get(type(node))
+        return handler(self, node, state) if handler else state
+
+    def _small(self, node: cst.BaseSmallStatement, state: State) -> State | None:
+        if isinstance(node, cst.Return):
+            self._exits.append(Exit(node, self._through_finally(self.effect(node, state))))
+            return None
+        if isinstance(node, cst.Raise):
+            self.effect(node, state)
+            return None
+        if isinstance(node, cst.Break):
+            if self._loops:
+                self._loops[-1].breaks.append(state)
+            return None
+        if isinstance(node, cst.Continue):
+            return None
+        return self.effect(node, state)
+
+    def _through_finally(self, state: State) -> State:
+        """The facts at a return, after the enclosing finally blocks have run."""
+        saved_exits, saved_finally = self._exits, self._finally
+        for block in reversed(saved_finally):
+            self._exits, self._finally = [], []
+            state = self._block(block, state) or state
+        self._exits, self._finally = saved_exits, saved_finally
+        return state
+
+    def _if(self, node: cst.If, state: State) -> State | None:
+        state = self.effect(node.test, state)
+        taken = self._block(node.body.body, state)
+        if self._is_ctx_guard(node.test):
+            return taken
+        if isinstance(node.orelse, cst.If):
+            other = self._if(node.orelse, state)
+        elif isinstance(node.orelse, cst.Else):
+            other = self._block(node.orelse.body.body, state)
+        else:
+            other = state
+        return join(taken, other)
+
+    def _for(self, node: cst.For, state: State) -> State | None:
+        state = self.effect(node.iter, state)
+        return self._loop(node, state, may_skip=True)
+
+    def _while(self, node: cst.While, state: State) -> State | None:
+        state = self.effect(node.test, state)
+        forever = isinstance(node.test, cst.Name) and node.test.value == "True"
+        return self._loop(node, state, may_skip=not forever)
+
+    def _loop(self, node: cst.For | cst.While, state: State, may_skip: bool) -> State | None:
+        self._loops.append(_Loop())
+        end = self._block(node.body.body, state)
+        loop = self._loops.pop()
+        finished = join(state, end) if may_skip else None
+        if node.orelse is not None and finished is not None:
+            finished = self._block(node.orelse.body.body, finished)
+        return join(finished, *loop.breaks)
+
+    def _try(self, node: cst.Try | cst.TryStar, state: State) -> State | None:
+        final = list(node.finalbody.body.body) if node.finalbody else None
+        if final is not None:
+            self._finally.append(final)
+        end = self._block(node.body.body, state)
+        handled = [self._block(h.body.body, state) for h in node.handlers]
+        if node.orelse is not None and end is not None:
+            end = self._block(node.orelse.body.body, end)
+        if final is not None:
+            self._finally.pop()
+        after = join(end, *handled)
+        if final is not None and after is not None:
+            after = self._block(final, after)
+        return after
+
+    def _with(self, node: cst.With, state: State) -> State | None:
+        for item in node.items:
+            state = self.effect(item.item, state)
+        return self._block(node.body.body, state)
+
+    def _match(self, node: cst.Match, state: State) -> State | None:
+        state = self.effect(node.subject, state)
+        ends = [self._block(case.body.body, state) for case in node.cases]
+        exhaustive = any(_is_wildcard(case.pattern) and case.guard is None for case in node.cases)
+        return join(*ends, *([] if exhaustive else [state]))
+
+    def _is_ctx_guard(self, test: cst.BaseExpression) -> bool:
+        return is_ctx_guard(test, self.ctx_name)
+
+
+_COMPOUND = {
+    cst.If: Flow._if, cst.For: Flow._for, cst.While: Flow._while, cst.Try: Flow._try,
+    cst.TryStar: Flow._try, cst.With: Flow._with, cst.Match: Flow._match,
+}
+
+
+def is_ctx_guard(test: cst.BaseExpression, ctx_name: str = "ctx") -> bool:
+    """``ctx``, ``ctx is not None``, ``hasattr(ctx, ...)``, and ``and`` of those."""
+    if isinstance(test, cst.Name):
+        return test.value == ctx_name
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return is_ctx_guard(test.left, ctx_name) and is_ctx_guard(test.right, ctx_name)
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        target = test.comparisons[0]
+        return (isinstance(target.operator, cst.IsNot) and dotted(test.left) == ctx_name
+                and isinstance(target.comparator, cst.Name) and target.comparator.value == "None")
+    if isinstance(test, cst.Call) and dotted(test.func) == "hasattr" and test.args:
+        return dotted(test.args[0].value) == ctx_name
+    return False
+
+
+def _is_wildcard(pattern: cst.MatchPattern) -> bool:
+    return isinstance(pattern, cst.MatchAs) and pattern.pattern is None

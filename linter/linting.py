@@ -1,0 +1,314 @@
+"""A whole lint run: read each file once, take its result from the cache or lint
+it (in parallel when there are enough files to pay for the processes), run the
+project pass, apply suppressions, and, with ``--fix``/``--diff``, the fixes."""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import libcst as cst
+
+from . import fixer, suppressions
+from .cache import Cache
+from .engine import UNREADABLE, Engine
+from .facts import FileResult
+from .files import relative_to
+from .findings import Finding, Fix
+from .positions import Positions
+from .project import Project, ProjectReport
+from .rule import ProjectRule, Rule
+from .settings import Settings
+
+MIN_FILES_PER_PROCESS = 8  # below this, starting processes costs more than it saves
+MAX_FIX_ROUNDS = 10
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class Job:
+    """One file to lint: its bytes are read once, here."""
+
+    path: Path
+    display: str  # as shown in findings: relative to the working directory
+    relative: str  # relative to the configuration's root, for per-file-ignores
+    data: bytes | None = None
+    read_error: str | None = None
+    external_keys: dict[str, list[str]] | None = None
+
+
+@dataclass
+class Outcome:
+    findings: list[Finding]
+    files: int
+    fixes_applied: int = 0
+    diffs: list[str] = field(default_factory=list)
+
+    @property
+    def rule_errors(self) -> bool:
+        return any(f.code == "OSD903" for f in self.findings)
+
+
+class Linter:
+    def __init__(self, rules: list[type[Rule]], settings: Settings, jobs: int = 1,
+                 cache: Cache | None = None, fix: str | None = None, cwd: Path | None = None):
+        self.rule_classes = rules
+        self.rules = [rule() for rule in rules]
+        self.file_rules = [r for r in self.rules if not isinstance(r, ProjectRule)
+                           and not r.reported_by_engine]
+        self.project_rules = [r for r in self.rules if isinstance(r, ProjectRule)]
+        self.settings = settings
+        self.jobs = max(1, jobs)
+        self.cache = cache
+        self.fix = fix  # None, "fix" (write) or "diff" (print)
+        self.cwd = cwd or Path.cwd()
+        self.engine = Engine(self.file_rules, settings)
+
+    def run(self, files: list[Path]) -> Outcome:
+        jobs = [self._read(path) for path in files]
+        outcome = self._lint(jobs)
+        if self.fix and outcome.fixes_applied:
+            # Fixes move lines and may change what other files see: report on the result.
+            fixed = [self._read(path) for path in files] if self.fix == "fix" else None
+            if fixed is not None:
+                again = Linter(self.rule_classes, self.settings, self.jobs, self.cache, None,
+                               self.cwd)._lint(fixed)
+                return replace(again, fixes_applied=outcome.fixes_applied)
+        return outcome
+
+    def _read(self, path: Path) -> Job:
+        display = relative_to(path, self.cwd)
+        relative = relative_to(path, self.settings.root)
+        try:
+            return Job(path, display, relative, data=path.read_bytes())
+        except OSError as error:
+            return Job(path, display, relative, read_error=error.strerror or str(error))
+
+    def _lint(self, jobs: list[Job]) -> Outcome:
+        results: dict[str, FileResult] = {}
+        fixed: dict[str, str] = {}  # display path -> text after fixes
+        fixes = 0
+        for job, linted, fixed_text, applied in self._lint_files(jobs):
+            results[job.display] = linted
+            if fixed_text is not None:
+                fixed[job.display], fixes = fixed_text, fixes + applied
+        by_display = {job.display: job for job in jobs}
+        reports = self._project_pass(by_display, results)
+        texts = {d: fixed.get(d) or _text(by_display[d].data or b"") for d, result
+                 in results.items() if result.facts is not None}  # the files that parsed
+        findings = self._finalize(by_display, results, _locate(reports, texts))
+        if self.fix:
+            fixes += self._fix_project(findings, reports, texts, fixed)
+        diffs = [self._emit_fix(by_display[d], text) for d, text in sorted(fixed.items())]
+        return Outcome(sorted(findings, key=Finding.sort_key), len(jobs), fixes,
+                       [d for d in diffs if d])
+
+    # -- per-file results ------------------------------------------------------------
+    def _lint_files(self, jobs: list[Job]):
+        pending = []
+        for job in jobs:
+            if job.read_error is not None:
+                yield job, _unreadable(job), None, 0
+                continue
+            cached = self._cached(job)
+            if cached is not None:
+                yield job, cached, None, 0
+            else:
+                pending.append(job)
+        for job, (result, fixed_text, applied) in zip(pending, self._map(pending), strict=True):
+            if self.cache is not None and fixed_text is None:
+                self.cache.put(self._key(job), result)
+            yield job, result, fixed_text, applied
+
+    def _cached(self, job: Job) -> FileResult | None:
+        if self.cache is None:
+            return None
+        result = self.cache.get(self._key(job))
+        if result is None or (self.fix and any(f.fixable for f in result.findings)):
+            return None
+        return result
+
+    def _key(self, job: Job) -> str:
+        return Cache.key(job.relative, job.data or b"", job.external_keys)
+
+    def _map(self, pending: list[Job]):
+        work = [(job, self.settings.codes_for(job.relative)) for job in pending]
+        if self.jobs > 1 and len(pending) >= 2 * MIN_FILES_PER_PROCESS:
+            processes = min(self.jobs, len(pending) // MIN_FILES_PER_PROCESS)
+            context = multiprocessing.get_context("fork") \
+                if "fork" in multiprocessing.get_all_start_methods() else None
+            with ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker,
+                                     initargs=(self.file_rules, self.settings, self.fix)) as pool:
+                chunk = max(1, len(work) // (processes * 8))
+                yield from pool.map(_lint_in_worker, work, chunksize=chunk)
+        else:
+            for job, enabled in work:
+                yield lint_file(self.engine, job, enabled, self.fix)
+
+    def _emit_fix(self, job: Job, fixed_text: str) -> str | None:
+        """Write the fixed file, or return its diff with ``--diff``."""
+        if self.fix == "diff":
+            return fixer.unified_diff(job.display, _text(job.data or b""), fixed_text)
+        prefix = BOM if (job.data or b"").startswith(BOM) else b""
+        job.path.write_bytes(prefix + fixed_text.encode("utf-8"))
+        return None
+
+    # -- project pass ----------------------------------------------------------------
+    def _project_pass(self, by_display: dict[str, Job],
+                      results: dict[str, FileResult]) -> list[ProjectReport]:
+        modules = _ModuleNames()
+        for display, result in results.items():
+            if result.facts is not None:
+                result.facts.module = modules.of(by_display[display].path)
+        project = Project([r.facts for r in results.values() if r.facts is not None])
+        for facts in list(project.files):
+            external = project.needs_relint(facts)
+            if external is not None:
+                job = replace(by_display[facts.path], external_keys=external)
+                _, result, _, _ = next(self._lint_files([job]))
+                result.facts.module = facts.module
+                results[facts.path] = result
+        project = Project([r.facts for r in results.values() if r.facts is not None])
+        return [report for rule in self.project_rules for report in rule.check_project(project)]
+
+    def _fix_project(self, findings: list[Finding], reports: list[ProjectReport],
+                     texts: dict[str, str], fixed: dict[str, str]) -> int:
+        """Apply the fixes of project findings that no suppression silenced."""
+        unsuppressed = {(f.path, f.code, f.line) for f in findings if f.fixable}
+        applied = 0
+        for display in sorted({r.path for r in reports}):
+            module = cst.parse_module(texts[display])
+            positions = Positions(module)
+            fixes = [r.rule.fix(module, r) for r in reports if r.path == display
+                     and (display, r.rule.code,
+                          positions.of(_anchor(module.body[r.statement])).start.line) in unsuppressed]
+            fixed_text = fixer.apply(module, [f for f in fixes if f])
+            if fixed_text is not None:
+                fixed[display] = fixed_text
+                applied += sum(1 for f in fixes if f)
+        return applied
+
+    # -- suppressions and positions of project findings -------------------------------
+    def _finalize(self, by_display: dict[str, Job], results: dict[str, FileResult],
+                  located: dict[str, list[Finding]]) -> list[Finding]:
+        findings: list[Finding] = []
+        for display, result in results.items():
+            job = by_display[display]
+            enabled = self.settings.codes_for(job.relative)
+            own = [f for f in result.findings + located.get(display, []) if f.code in enabled
+                   or f.code == "OSD903"]
+            marks = [suppressions.Suppression.from_dict(s.to_dict()) for s in result.suppressions]
+            findings += suppressions.apply(own, marks)
+            if self.settings.report_unused_suppressions and "OSD902" in enabled:
+                findings += [_unused(display, s, code) for s, code in suppressions.unused(marks)]
+        return findings
+
+
+class _ModuleNames:
+    """Dotted import names of files, from the ``__init__.py`` files above them."""
+
+    def __init__(self) -> None:
+        self._packages: dict[Path, str | None] = {}
+
+    def of(self, path: Path) -> str:
+        package = self._package(path.parent)
+        stem = path.stem
+        if stem == "__init__":
+            return package or ""
+        return f"{package}.{stem}" if package else stem
+
+    def _package(self, folder: Path) -> str | None:
+        if folder not in self._packages:
+            if (folder / "__init__.py").exists():
+                parent = self._package(folder.parent)
+                self._packages[folder] = f"{parent}.{folder.name}" if parent else folder.name
+            else:
+                self._packages[folder] = None
+        return self._packages[folder]
+
+
+def lint_file(engine: Engine, job: Job, enabled: frozenset[str], fix: str | None):
+    """(result, fixed text or None, fixes applied) for one file."""
+    linted = engine.lint(job.display, job.data or b"", enabled, job.external_keys)
+    if not fix:
+        return linted.result, None, 0
+    wanted = _unsuppressed_fixes(linted)
+    before = len(wanted)
+    text = None
+    for _ in range(MAX_FIX_ROUNDS):
+        code = fixer.apply(linted.module, wanted) if wanted else None
+        if code is None:
+            break
+        text = code
+        linted = engine.lint(job.display, code.encode("utf-8"), enabled, job.external_keys)
+        wanted = _unsuppressed_fixes(linted)
+    if text is None:
+        return linted.result, None, 0
+    return linted.result, text, before - len(wanted)
+
+
+def _unsuppressed_fixes(linted) -> list[Fix]:
+    """Fixes of the findings that no suppression comment silences (ruff does not fix those)."""
+    marks = [suppressions.Suppression.from_dict(s.to_dict()) for s in linted.result.suppressions]
+    kept = {id(f) for f in suppressions.apply([f for f, _ in linted.fixes or []], marks)}
+    return [fix for finding, fix in linted.fixes or [] if id(finding) in kept]
+
+
+_worker: tuple[Engine, str | None] | None = None
+
+
+def _start_worker(rules: list[Rule], settings: Settings, fix: str | None) -> None:
+    global _worker
+    _worker = (Engine(rules, settings), fix)
+
+
+def _lint_in_worker(work: tuple[Job, frozenset[str]]):
+    engine, fix = _worker
+    job, enabled = work
+    return lint_file(engine, job, enabled, fix)
+
+
+def _locate(reports: list[ProjectReport], texts: dict[str, str]) -> dict[str, list[Finding]]:
+    """Positions of project findings: their files are parsed again, which is rare
+    (healthy projects have none) and cheaper than positions for every file."""
+    located: dict[str, list[Finding]] = {}
+    for display in sorted({r.path for r in reports}):
+        module = cst.parse_module(texts[display])
+        positions = Positions(module)
+        for report in (r for r in reports if r.path == display):
+            node = _anchor(module.body[report.statement])
+            where = positions.of(node)
+            located.setdefault(display, []).append(Finding(
+                report.rule.code, report.rule.name, display, where.start.line,
+                where.start.column + 1, where.end.line, where.end.column + 1, report.message,
+                fixable=report.rule.fixable and report.fix_key is not None,
+                fix_title="Register the driver after its class" if report.fix_key else None))
+    return located
+
+
+def _anchor(statement: cst.CSTNode) -> cst.CSTNode:
+    """The class name of a class, the call of a registration statement."""
+    if isinstance(statement, cst.ClassDef):
+        return statement.name
+    if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Expr):
+        return statement.body[0].value
+    return statement
+
+
+def _unreadable(job: Job) -> FileResult:
+    code, name = UNREADABLE
+    return FileResult(job.display, [Finding(code, name, job.display, 1, 1, 1, 1,
+                                            f"cannot read the file ({job.read_error}); "
+                                            f"check that it exists and is readable")])
+
+
+def _unused(display: str, mark: suppressions.Suppression, code: str) -> Finding:
+    return Finding("OSD902", "unused-suppression", display, mark.line, mark.column, mark.line,
+                   mark.column, f"the suppression of {code} suppresses nothing; remove it")
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8-sig")
+

@@ -1,0 +1,56 @@
+"""What a name in a file refers to, from its imports, without LibCST's scope
+analysis (ScopeProvider alone costs ~40 ms a file; design.md)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+
+def dotted(node: cst.BaseExpression | cst.CSTNode) -> str | None:
+    """``a.b.c`` for Name/Attribute chains, else None."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted(node.value)
+        return f"{base}.{node.attr.value}" if base else None
+    return None
+
+
+def module_path(node: cst.BaseExpression | cst.ImportFrom) -> str:
+    """The dotted module of an ``import``/``from`` (relative ones keep their dots)."""
+    if isinstance(node, cst.ImportFrom):
+        dots = "." * len(node.relative)
+        return dots + (dotted(node.module) or "") if node.module else dots
+    return dotted(node) or ""
+
+
+class ImportMap:
+    """Local names bound by imports, mapped to what they import:
+    ``import pandas as pd`` gives ``pd -> pandas``; ``from sys import stdout``
+    gives ``stdout -> sys.stdout``; ``from .base import Base`` gives ``Base -> .base.Base``."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}
+
+    def add(self, node: cst.Import | cst.ImportFrom) -> None:
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                full = module_path(alias.name)
+                local = alias.asname.name.value if alias.asname else full.split(".")[0]
+                self.names[local] = full if alias.asname else local
+        elif not isinstance(node.names, cst.ImportStar):
+            base = module_path(node)
+            for alias in node.names:
+                name = dotted(alias.name) or ""
+                local = alias.asname.name.value if alias.asname else name
+                joiner = "" if base.endswith(".") else "."
+                self.names[local] = f"{base}{joiner}{name}"
+
+    def qualify(self, node: cst.BaseExpression) -> str | None:
+        """``sys.stdout.write`` for ``stdout.write`` after ``from sys import stdout``."""
+        text = dotted(node)
+        if text is None:
+            return None
+        head, _, rest = text.partition(".")
+        base = self.names.get(head, head)
+        return f"{base}.{rest}" if rest else base

@@ -1,0 +1,97 @@
+"""The project pass: what no single file can tell. Which module a registration
+points into (through imports, relative or absolute), which classes are drivers
+because another file registers them, and the cross-file rules' findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from . import categories
+from .facts import ClassFacts, FileFacts, RegistrationFacts
+from .rule import Rule
+
+
+@dataclass(frozen=True)
+class ProjectReport:
+    """A project finding, located by the index of its top-level statement."""
+
+    rule: Rule
+    path: str
+    statement: int
+    message: str
+    fix_key: str | None = None  # OSD003: the key a registration fix would use
+
+
+class Project:
+    def __init__(self, files: list[FileFacts]) -> None:
+        self.files = files
+        self.by_module = {f.module: f for f in files if f.module}
+
+    def registrations(self):
+        for facts in self.files:
+            for reg in facts.registrations:
+                yield facts, reg
+
+    def target(self, facts: FileFacts, reg: RegistrationFacts) -> tuple[str, str] | None:
+        """(module, class) that a registration in ``facts`` registers."""
+        if not reg.target_name:
+            return None
+        head, _, rest = reg.target_name.partition(".")
+        imported = facts.imports.get(head)
+        if imported is None:
+            return (facts.module, head) if not rest else None
+        full = absolute(imported, facts) + (f".{rest}" if rest else "")
+        module, _, name = full.rpartition(".")
+        return module, name
+
+    def registrations_of(self, facts: FileFacts, cls: ClassFacts):
+        for other, reg in self.registrations():
+            if self.target(other, reg) == (facts.module, cls.name):
+                yield other, reg
+
+    def external_keys(self, facts: FileFacts) -> dict[str, list[str]]:
+        """Keys under which classes of ``facts`` are registered outside its own
+        import-time statements (other files, functions, ``if`` blocks); "" for a key
+        that is not a literal."""
+        keys: dict[str, list[str]] = {}
+        for cls in facts.classes:
+            for other, reg in self.registrations_of(facts, cls):
+                if other is not facts or not reg.at_import:
+                    keys.setdefault(cls.name, []).append(reg.key or "")
+        return keys
+
+    def needs_relint(self, facts: FileFacts) -> dict[str, list[str]] | None:
+        """The external keys, when they change which classes of the file are drivers or
+        their categories (the file was linted knowing only its own registrations)."""
+        external = self.external_keys(facts)
+        if not external:
+            return None
+        own = {}
+        for reg in facts.registrations:
+            if reg.at_import and reg.target_name:
+                own.setdefault(reg.target_name, []).append(reg.key or "")
+        for cls in facts.classes:
+            keys = own.get(cls.name, []) + external.get(cls.name, [])
+            driver = categories.is_driver(facts.path, cls.name, bool(keys))
+            category = categories.resolve(facts.path, cls.name, [k for k in keys if k])[0] \
+                if driver else None
+            if (driver, category) != (cls.driver, cls.category if cls.driver else None):
+                return external
+        return None
+
+
+def absolute(imported: str, facts: FileFacts) -> str:
+    """``.base.X`` imported in ``pkg.mod`` is ``pkg.base.X``."""
+    if not imported.startswith("."):
+        return imported
+    dots = len(imported) - len(imported.lstrip("."))
+    package = package_of(facts).split(".") if package_of(facts) else []
+    base = package[: len(package) - (dots - 1)] if dots > 1 else package
+    return ".".join([*base, imported[dots:]]) if imported[dots:] else ".".join(base)
+
+
+def package_of(facts: FileFacts) -> str:
+    if PurePosixPath(facts.path).name == "__init__.py":
+        return facts.module
+    return facts.module.rpartition(".")[0]

@@ -1,0 +1,171 @@
+"""OSD010 missing-metric."""
+
+from __future__ import annotations
+
+from ..categories import KNOWN
+from ..drivers import DriverClass, ctx_name
+from ..metrics import EMITTED, MetricPaths, metrics_emitted
+from ..rule import Example, FileContext, Rule
+
+
+class MissingMetric(Rule):
+    code = "OSD010"
+    name = "missing-metric"
+    message = "{where} without ctx.log_metric(\"{metric}\", ...) on every path before it{hint}; " \
+              "the contract wants the {category}'s metric emitted before every return"
+    applies_to = KNOWN
+    explanation = """
+## What it checks
+That every normal exit of a driver's `run` (each `return`, and falling off the end) is
+preceded, on every path that reaches it, by `ctx.log_metric("<metric>", ...)` with the
+category's metric: `rows_read` for extractors, `rows_written` for writers,
+`rows_processed` for transformers (renamable with the `metric-names` setting).
+Paths through `if`/`elif`/`else`, `try`/`except`/`else`/`finally`, `with`, `for` and
+`while` are followed; a path that ends in `raise` is not a normal exit.
+
+One finding per exit that lacks the metric, at its `return` (or at `def run` for
+falling off the end); when no exit has it at all, one finding at `def run`.
+
+## Why
+The contract says "ALWAYS emit metrics before returning": the runner and its
+dashboards count rows from this metric. A metric emitted after `return` never runs,
+and one emitted on one branch only goes missing exactly when that branch is not taken.
+
+## Accepted
+- The call in a helper method of the same class that `run` calls on that path
+  (`self._emit_metrics(ctx, df)`), one level deep, when the helper emits it on all of
+  its own paths.
+- Guarded forms: `if ctx: ctx.log_metric(...)`, `if ctx and hasattr(ctx, "log_metric")`.
+- A metric inside `finally`: it runs after the return expression, before `run` returns.
+
+## Not followed
+Helpers of helpers, metrics emitted through other objects' methods, and metric names
+that are not string literals.
+
+## Example
+```python
+def run(self, step_id, config, inputs, ctx):
+    df = self._read(config)
+    if df.empty:
+        return {"df": df}              # OSD010: no metric on this path
+    ctx.log_metric("rows_read", len(df))
+    return {"df": df}
+```
+## Fix
+Emit the metric once, before the branches that return:
+```python
+    df = self._read(config)
+    ctx.log_metric("rows_read", len(df))
+    return {"df": df}
+```
+"""
+    VALID = [
+        Example("""
+            class OrdersExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    try:
+                        df = self._read(config)
+                        if ctx:
+                            ctx.log_metric("rows_read", len(df))
+                        return {"df": df}
+                    except Exception as e:
+                        ctx.log_event("step_failed", {"step_id": step_id, "error": str(e),
+                                                      "error_type": type(e).__name__})
+                        raise
+        """),
+        Example("""
+            class PostgresWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    df = inputs["df"].copy()
+                    if df.empty:
+                        self._emit_metrics(ctx, df)
+                        return {}
+                    self._write(df)
+                    self._emit_metrics(ctx, df)
+                    return {}
+
+                def _emit_metrics(self, ctx, df):
+                    if ctx and hasattr(ctx, "log_metric"):
+                        ctx.log_metric("rows_written", len(df), unit="rows")
+        """, path="postgres_writer_driver.py"),
+        Example("""
+            class DedupTransformerDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    rows = 0
+                    try:
+                        df = inputs["df"].drop_duplicates()
+                        rows = len(df)
+                        return {"df": df}
+                    finally:
+                        ctx.log_metric("rows_processed", rows)
+        """, path="dedup_transformer_driver.py"),
+        Example("""
+            class ApiExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    if "url" not in config:
+                        raise ValueError("config needs 'url'")
+                    df = self._fetch(config["url"])
+                    ctx.log_metric("rows_read", len(df))
+                    return {"df": df}
+        """),
+    ]
+    INVALID = [
+        Example("""
+            class OrdersExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):  # expect: OSD010
+                    df = self._read(config)
+                    return {"df": df}
+        """),
+        Example("""
+            class MysqlExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    df = self._read(config)
+                    if df.empty:
+                        return {"df": df}  # expect: OSD010
+                    ctx.log_metric("rows_read", len(df))
+                    return {"df": df}
+        """),
+        Example("""
+            class CsvWriterDriver:
+                def run(self, step_id, config, inputs, ctx):  # expect: OSD010
+                    inputs["df"].to_csv(config["path"])
+                    ctx.log_metric("rows_read", len(inputs["df"]))
+                    return {}
+        """, path="csv_writer_driver.py"),
+        Example("""
+            class SqliteExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    try:
+                        df = self._read(config)
+                    except TimeoutError:
+                        return {"df": self._empty()}  # expect: OSD010
+                    ctx.log_metric("rows_read", len(df))
+                    return {"df": df}
+        """),
+        Example("""
+            class JoinTransformerDriver:
+                def run(self, step_id, config, inputs, ctx):  # expect: OSD010
+                    for name in config["tables"]:
+                        ctx.log_metric("rows_processed", 1)
+                    return {"df": inputs["df"]}
+                    ctx.log_metric("rows_processed", 0)
+        """, path="join_transformer_driver.py"),
+    ]
+
+    def check_driver(self, driver: DriverClass, file: FileContext) -> None:
+        metric = file.metric_for(driver.category)
+        exits = MetricPaths(driver, metric, ctx_name(driver.run)).exits()
+        missing = [e for e in exits if EMITTED not in e.state]
+        if not missing:
+            return
+        others = sorted(metrics_emitted(driver.node) & (set(file.settings.metric_names.values())
+                                                         - {metric}))
+        hint = f" (it emits {', '.join(others)}, another category's metric)" if others else ""
+        details = {"metric": metric, "category": driver.category, "hint": hint}
+        if len(missing) == len(exits):
+            file.report(self, driver.run.name, where="run returns", **details)
+            return
+        for exit in missing:
+            where = "run falls off its end" if exit.falls_off_end else "this return"
+            node = driver.run.name if exit.falls_off_end else exit.node
+            file.report(self, node, where=where, **details)

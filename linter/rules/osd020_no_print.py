@@ -1,0 +1,222 @@
+"""OSD020 no-print."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..drivers import literal_string
+from ..findings import Fix
+from ..names import dotted
+from ..rule import Example, FileContext, Rule
+
+STANDARD_STREAMS = ("sys.stdout", "sys.stderr")
+STREAM_WRITES = {f"{s}.{m}" for s in STANDARD_STREAMS for m in ("write", "writelines")}
+TRACEBACK_PRINTS = {f"traceback.{f}" for f in ("print_exc", "print_exception", "print_stack",
+                                                "print_tb", "print_last")}
+PPRINTS = {"pprint.pprint", "pprint.pp"}
+
+
+class NoPrint(Rule):
+    code = "OSD020"
+    name = "no-print"
+    message = "{call} writes to {stream}; the contract forbids output on stdout/stderr, " \
+              "use ctx.log_event(...) instead"
+    whole_module = True
+    subscribes = (cst.Call,)
+    fixable = True
+    explanation = """
+## What it checks
+Output to the process's standard streams anywhere in a driver module (test files
+excepted): `print(...)`, `sys.stdout.write`/`writelines`, `sys.stderr.write`/`writelines`,
+`pprint.pprint`/`pprint(...)`, the `traceback.print_*` functions,
+`logging.basicConfig(stream=sys.stdout or sys.stderr)`, and `os.write(1 or 2, ...)`.
+Names are followed through imports (`from sys import stdout; stdout.write(...)`).
+Output under `if __name__ == "__main__":` is still flagged: the module is a driver.
+
+## Why
+"NEVER print to stdout/stderr - use ctx.log_event()". The runner owns the terminal;
+a pipeline's output on stdout is often another program's input, and stray lines break
+it, while events are structured, masked and kept with the run.
+
+## Accepted
+`print` that is a local name not bound to the builtin (a parameter, a local or
+module-level function called `print`, or an import of another `print`), and `print(...,
+file=f)` to a stream that is not `sys.stdout` or `sys.stderr`.
+
+## Fix
+`--fix` turns `print(x)` into `ctx.log_event("message", {"message": str(x)})` when the
+call is a statement inside a function that has a `ctx` parameter without a `None`
+default, and the call has no keyword arguments; otherwise replace it by hand with
+`ctx.log_event(...)` or a `logging` call.
+"""
+    VALID = [
+        Example("""
+            import logging
+
+            logger = logging.getLogger(__name__)
+
+            class OrdersExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    logger.info("reading %s", config["table"])
+                    ctx.log_event("extract_started", {"table": config["table"]})
+        """),
+        Example("""
+            def print(message):
+                return message
+
+            class ReportWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    with open(config["path"], "w") as report:
+                        print("rows", len(inputs["df"]), file=report)
+                    print("done")
+        """, path="report_writer_driver.py"),
+        Example("""
+            from rich.console import Console
+            from .printing import print
+
+            console = Console(file=open("/tmp/x.log", "w"))
+
+            def show(df):
+                print(df.head())
+        """, path="helpers.py"),
+        Example("""
+            def test_driver_prints_nothing(capsys):
+                print("debugging a test is fine")
+        """, path="test_orders_extractor_driver.py"),
+    ]
+    INVALID = [
+        Example("""
+            class OrdersExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    df = self._read(config)
+                    print(f"read {len(df)} rows")  # expect: OSD020
+                    return {"df": df}
+        """),
+        Example("""
+            import sys
+            from sys import stderr
+            import traceback
+
+            def warn(message):
+                stderr.write(message + "\\n")  # expect: OSD020
+
+            def fail():
+                traceback.print_exc()  # expect: OSD020
+                sys.stdout.writelines(["a", "b"])  # expect: OSD020
+        """, path="helpers.py"),
+        Example("""
+            import logging
+            import os
+            import sys
+            from pprint import pprint
+
+            logging.basicConfig(stream=sys.stdout, level=logging.INFO)  # expect: OSD020
+
+            def dump(config):
+                pprint(config)  # expect: OSD020
+                os.write(2, b"done")  # expect: OSD020
+        """, path="duckdb_writer_driver.py"),
+        Example("""
+            class CsvWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    return {}
+
+            if __name__ == "__main__":
+                print(CsvWriterDriver().run("s", {}, None, None))  # expect: OSD020
+        """, path="csv_writer_driver.py"),
+    ]
+
+    def visit(self, node: cst.Call, file: FileContext, driver) -> None:
+        target = file.imports.qualify(node.func)
+        if target is None:
+            return
+        if target == "print" and not _rebound("print", file):
+            stream = _keyword_stream(node, file)
+            if stream in ("sys.stdout", "sys.stderr", None):
+                file.report(self, node, fix=_log_event_fix(node, file), call="print(...)",
+                            stream=(stream or "sys.stdout").split(".")[1])
+        elif target in STREAM_WRITES:
+            file.report(self, node, call=f"{target}(...)", stream=target.split(".")[1])
+        elif target in PPRINTS or target in TRACEBACK_PRINTS:
+            stream = _keyword_stream(node, file) or ("sys.stderr" if "traceback" in target
+                                                      else "sys.stdout")
+            if stream in STANDARD_STREAMS:
+                file.report(self, node, call=f"{target}(...)", stream=stream.split(".")[1])
+        elif target == "logging.basicConfig":
+            stream = _keyword_stream(node, file, keyword="stream")
+            if stream in STANDARD_STREAMS:
+                file.report(self, node, call=f"logging.basicConfig(stream={stream})",
+                            stream=stream.split(".")[1])
+        elif target == "os.write" and node.args:
+            descriptor = node.args[0].value
+            if isinstance(descriptor, cst.Integer) and descriptor.value in ("1", "2"):
+                file.report(self, node, call=f"os.write({descriptor.value}, ...)",
+                            stream="stdout" if descriptor.value == "1" else "stderr")
+
+
+def _keyword_stream(call: cst.Call, file: FileContext, keyword: str = "file") -> str | None:
+    """The qualified stream passed as ``file=`` (``sys.stdout``), "other", or None."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            if isinstance(arg.value, cst.Name) and arg.value.value == "None":
+                return None
+            return file.imports.qualify(arg.value) or "other"
+    return None
+
+
+def _rebound(name: str, file: FileContext) -> bool:
+    """Whether ``name`` is bound in the module or an enclosing function (so not the builtin)."""
+    scopes = [file.module.body] + [f.body.body for f in file.ancestors
+                                   if isinstance(f, cst.FunctionDef)]
+    for function in (a for a in file.ancestors if isinstance(a, cst.FunctionDef)):
+        if name in (p.name.value for p in function.params.params + function.params.kwonly_params):
+            return True
+    return any(_binds(statement, name) for body in scopes for statement in body)
+
+
+def _binds(statement: cst.CSTNode, name: str) -> bool:
+    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+        return statement.name.value == name
+    if isinstance(statement, cst.SimpleStatementLine):
+        for small in statement.body:
+            targets = []
+            if isinstance(small, cst.Assign):
+                targets = [t.target for t in small.targets]
+            elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+                targets = [small.target]
+            if any(dotted(t) == name for t in targets):
+                return True
+    return False
+
+
+def _log_event_fix(call: cst.Call, file: FileContext) -> Fix | None:
+    """``print(a)`` -> ``ctx.log_event("message", {"message": str(a)})``, when that is safe."""
+    if len(file.ancestors) < 1 or not isinstance(file.ancestors[-1], cst.Expr):
+        return None
+    if not call.args or any(a.keyword is not None or a.star for a in call.args):
+        return None
+    function = next((a for a in reversed(file.ancestors) if isinstance(a, cst.FunctionDef)), None)
+    if function is None or not _has_usable_ctx(function):
+        return None
+    values = [a.value for a in call.args]
+    if len(values) == 1:
+        value = values[0]
+        message = value if literal_string(value) is not None or isinstance(
+            value, cst.FormattedString) else cst.parse_expression(f"str({_code(value)})")
+    else:
+        message = cst.parse_expression(
+            f'" ".join(map(str, ({", ".join(_code(v) for v in values)})))')
+    replacement = cst.parse_expression('ctx.log_event("message", {"message": None})')
+    event = replacement.with_deep_changes(replacement.args[1].value.elements[0], value=message)
+    return Fix("Replace print(...) with ctx.log_event(...)", {call: event})
+
+
+def _has_usable_ctx(function: cst.FunctionDef) -> bool:
+    params = [*function.params.params, *function.params.kwonly_params]
+    ctx = next((p for p in params if p.name.value == "ctx"), None)
+    return ctx is not None and not (isinstance(ctx.default, cst.Name)
+                                    and ctx.default.value == "None")
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)

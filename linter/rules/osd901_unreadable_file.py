@@ -1,0 +1,32 @@
+"""OSD901 unreadable-file."""
+
+from ..rule import Example, Rule
+
+
+class UnreadableFile(Rule):
+    code = "OSD901"
+    name = "unreadable-file"
+    message = "{detail}"
+    reported_by_engine = True
+    explanation = """
+## What it checks
+That the file can be read and decoded as UTF-8, the encoding Python source files use by
+default. The finding is at line 1 when the file cannot be read, and at the line of the
+first undecodable byte otherwise; the other files are still linted.
+
+## Why
+An unreadable driver cannot be linted, and an undecodable one fails at import.
+
+## Fix
+Save the file as UTF-8 (most editors: "Save with encoding"), or fix its permissions.
+"""
+    VALID = [
+        Example("name = 'Zürich'\n", path="cities.py"),
+        Example(b"\xef\xbb\xbfx = 1  # a UTF-8 file with a byte order mark\n", path="bom.py"),
+        Example("# comment only\n", path="empty.py"),
+    ]
+    INVALID = [
+        Example(b"name = 'Z\xfcrich'  # expect: OSD901\n", path="latin1.py"),
+        Example(b"x = 1\ny = '\xff\xfe'  # expect: OSD901\n", path="second_line.py"),
+        Example(b"# \x80 stray byte in a comment  # expect: OSD901\n", path="stray.py"),
+    ]

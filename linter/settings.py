@@ -1,0 +1,68 @@
+"""The effective configuration of one run: which codes are enabled for which
+files, what the required metrics are called, what to exclude."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from pathlib import Path, PurePosixPath
+
+from .categories import DEFAULT_METRICS
+
+
+class ConfigError(Exception):
+    """The configuration or the command line names something that does not exist."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path  # paths in findings and globs are relative to it
+    enabled: frozenset[str]
+    per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
+    exclude: tuple[str, ...] = ()
+    metric_names: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_METRICS))
+    report_unused_suppressions: bool = False
+
+    def codes_for(self, relative_path: str) -> frozenset[str]:
+        """The enabled codes minus those ``per-file-ignores`` removes for this file."""
+        codes = self.enabled
+        for pattern, ignored in self.per_file_ignores:
+            if matches(relative_path, pattern):
+                codes = codes - ignored
+        return codes
+
+    def fingerprint(self) -> str:
+        """Changes whenever a setting that changes a file's findings changes."""
+        data = [sorted(self.enabled), [(p, sorted(c)) for p, c in self.per_file_ignores],
+                sorted(self.metric_names.items()), self.report_unused_suppressions]
+        return hashlib.sha256(json.dumps(data).encode()).hexdigest()[:16]
+
+
+def matches(relative_path: str, pattern: str) -> bool:
+    """Glob matching as ruff does it: against the whole relative path or the file name;
+    a pattern naming a folder matches everything in it."""
+    path = PurePosixPath(relative_path)
+    pattern = pattern.rstrip("/")
+    return (fnmatch(str(path), pattern) or fnmatch(path.name, pattern)
+            or any(fnmatch(str(parent), pattern) for parent in path.parents if str(parent) != "."))
+
+
+def select_codes(all_codes: list[str], select: list[str] | None, ignore: list[str],
+                 extend_select: list[str], default: list[str]) -> frozenset[str]:
+    """ruff's selection: ``select`` (or the default), plus ``extend-select``, minus
+    ``ignore``. Entries are codes, prefixes (``OSD0``) or ``ALL``."""
+    chosen = _expand(all_codes, select if select is not None else default)
+    return frozenset((chosen | _expand(all_codes, extend_select)) - _expand(all_codes, ignore))
+
+
+def _expand(all_codes: list[str], selectors: list[str]) -> set[str]:
+    codes: set[str] = set()
+    for selector in selectors:
+        matched = {c for c in all_codes if selector == "ALL" or c.startswith(selector)}
+        if not matched:
+            raise ConfigError(f"unknown rule code or prefix {selector!r}; "
+                              f"see `osiris-lint --list-rules` for the codes")
+        codes |= matched
+    return codes

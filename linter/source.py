@@ -1,0 +1,48 @@
+"""Turning a file's bytes into a LibCST module, or into the finding that says why not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+
+@dataclass(frozen=True)
+class Unparsable:
+    """Why a file yields no tree: OSD900 (syntax) or OSD901 (undecodable)."""
+
+    kind: str  # "syntax" or "decode"
+    line: int
+    column: int
+    message: str
+
+
+def decode(data: bytes) -> str | Unparsable:
+    try:
+        return data.decode("utf-8-sig")  # a byte order mark is valid UTF-8 source
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return Unparsable("decode", line, 1,
+                          f"the file is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset "
+                          f"{error.start}); save it as UTF-8")
+
+
+def parse(text: str, path: str) -> cst.Module | Unparsable:
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as error:
+        return _syntax_error(text, path, error)
+
+
+def _syntax_error(text: str, path: str, error: cst.ParserSyntaxError) -> Unparsable:
+    """Report where CPython would: users compare the position with their editor's."""
+    try:
+        compile(text, path, "exec", dont_inherit=True, flags=0x400)  # ast.PyCF_ONLY_AST
+    except SyntaxError as cpython:
+        return Unparsable("syntax", cpython.lineno or 1, cpython.offset or 1,
+                          f"{cpython.msg}; the file is not valid Python, so no rule could check it")
+    except (ValueError, OverflowError) as other:  # null bytes, absurd literals
+        return Unparsable("syntax", error.raw_line, error.raw_column + 1,
+                          f"{other}; the file is not valid Python")
+    return Unparsable("syntax", error.raw_line, error.raw_column + 1,
+                      f"{error.message}; LibCST cannot parse this file")

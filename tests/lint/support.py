@@ -1,0 +1,30 @@
+"""Lint a set of in-memory files the way the CLI would, in a temporary project."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from osiris.lint.linting import Linter
+from osiris.lint.rules import rule_classes
+from osiris.lint.settings import Settings
+
+
+def all_codes() -> frozenset[str]:
+    return frozenset(rule.code for rule in rule_classes())
+
+
+def lint_files(files: dict[str, bytes | str], codes: frozenset[str] | None = None,
+               report_unused: bool = False, fix: str | None = None, root: Path | None = None):
+    """Findings (and the Outcome) of linting ``files`` (relative path -> source)."""
+    with tempfile.TemporaryDirectory() as folder:
+        base = root or Path(folder)
+        for relative, source in files.items():
+            target = base / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(source.encode() if isinstance(source, str) else source)
+        settings = Settings(root=base, enabled=codes or all_codes(),
+                            report_unused_suppressions=report_unused)
+        linter = Linter(rule_classes(), settings, jobs=1, cache=None, fix=fix, cwd=base)
+        outcome = linter.run(sorted(base / relative for relative in files))
+        return outcome

@@ -1,0 +1,40 @@
+"""Every rule's own examples, as Fixit runs them: a VALID example yields no finding
+of that rule, an INVALID one exactly the findings its `# expect: CODE` markers name."""
+
+import pytest
+from osiris.lint.rules import rule_classes
+
+from .support import lint_files
+
+RULES = [rule for rule in rule_classes() if rule.code != "OSD903"]
+
+
+def examples(kind):
+    return [pytest.param(rule, index, id=f"{rule.code}-{kind}-{index}")
+            for rule in RULES for index, _ in enumerate(getattr(rule, kind))]
+
+
+def findings_of(rule, example):
+    outcome = lint_files(example.files(), report_unused=True)
+    return sorted((f.path, f.line) for f in outcome.findings if f.code == rule.code), outcome
+
+
+@pytest.mark.parametrize("rule, index", examples("VALID"))
+def test_valid_examples_yield_no_finding_of_their_rule(rule, index):
+    found, outcome = findings_of(rule, rule.VALID[index])
+    assert found == [], [f for f in outcome.findings if f.code == rule.code]
+
+
+@pytest.mark.parametrize("rule, index", examples("INVALID"))
+def test_invalid_examples_yield_exactly_the_marked_findings(rule, index):
+    example = rule.INVALID[index]
+    found, outcome = findings_of(rule, example)
+    assert found == example.expected(rule.code), [f for f in outcome.findings
+                                                  if f.code == rule.code]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.code)
+def test_every_rule_has_three_examples_of_each_kind_and_an_explanation(rule):
+    assert len(rule.VALID) >= 3 and len(rule.INVALID) >= 3
+    for heading in ("## What it", "## Why", "## Fix"):
+        assert heading in rule.explanation, f"{rule.code} explanation lacks {heading!r}"
