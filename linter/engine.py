@@ -68,7 +68,9 @@ class Engine:
         file = FileContext(path, module, imports, drivers, list(import_time), self.settings, is_test)
         crashes: dict[str, str] = {}
         comments: list[cst.Comment] = []
-        walk = Walk(self._handlers(file, rules, crashes, comments, may_have_suppressions(text)))
+        want_comments = may_have_suppressions(text)
+        walk = Walk(self._handlers(file, rules, crashes, comments, want_comments),
+                    layout=want_comments)
         file.ancestors = walk.ancestors
         walk.run(module)
         for rule in rules:

@@ -171,7 +171,10 @@ class Linter:
                 result.facts.module = facts.module
                 results[facts.path] = result
         project = Project([r.facts for r in results.values() if r.facts is not None])
-        return [report for rule in self.project_rules for report in rule.check_project(project)]
+        enabled = {display: self.settings.codes_for(job.relative)
+                   for display, job in by_display.items()}
+        return [report for rule in self.project_rules if rule.code in self.settings.enabled
+                for report in rule.check_project(project) if rule.code in enabled[report.path]]
 
     def _fix_project(self, findings: list[Finding], reports: list[ProjectReport],
                      texts: dict[str, str], fixed: dict[str, str]) -> int:

@@ -27,6 +27,11 @@ class Project:
     def __init__(self, files: list[FileFacts]) -> None:
         self.files = files
         self.by_module = {f.module: f for f in files if f.module}
+        self._by_target: dict[tuple[str, str], list] = {}
+        for facts, reg in self.registrations():
+            target = self.target(facts, reg)
+            if target is not None:
+                self._by_target.setdefault(target, []).append((facts, reg))
 
     def registrations(self):
         for facts in self.files:
@@ -45,10 +50,9 @@ class Project:
         module, _, name = full.rpartition(".")
         return module, name
 
-    def registrations_of(self, facts: FileFacts, cls: ClassFacts):
-        for other, reg in self.registrations():
-            if self.target(other, reg) == (facts.module, cls.name):
-                yield other, reg
+    def registrations_of(self, facts: FileFacts, cls: ClassFacts) -> list:
+        """(file, registration) pairs that register this class, anywhere."""
+        return self._by_target.get((facts.module, cls.name), [])
 
     def external_keys(self, facts: FileFacts) -> dict[str, list[str]]:
         """Keys under which classes of ``facts`` are registered outside its own
