@@ -38,6 +38,9 @@ class FileFacts:
     imports: dict[str, str] = field(default_factory=dict)
     classes: list[ClassFacts] = field(default_factory=list)  # top-level classes with run()
     registrations: list[RegistrationFacts] = field(default_factory=list)
+    # Positions of top-level statements that project findings point at, computed the
+    # first time one is needed and kept in the cache: [line, column, end_line, end_column].
+    anchors: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FileFacts:

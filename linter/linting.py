@@ -98,7 +98,8 @@ class Linter:
         reports = self._project_pass(by_display, results)
         texts = {d: fixed.get(d) or _text(by_display[d].data or b"") for d, result
                  in results.items() if result.facts is not None}  # the files that parsed
-        findings = self._finalize(by_display, results, _locate(reports, texts))
+        located = self._locate(reports, results, texts, by_display)
+        findings = self._finalize(by_display, results, located)
         if self.fix:
             fixes += self._fix_project(findings, reports, texts, fixed)
         diffs = [self._emit_fix(by_display[d], text) for d, text in sorted(fixed.items())]
@@ -166,7 +167,8 @@ class Linter:
         for facts in list(project.files):
             external = project.needs_relint(facts)
             if external is not None:
-                job = replace(by_display[facts.path], external_keys=external)
+                job = by_display[facts.path] = replace(by_display[facts.path],
+                                                       external_keys=external)
                 _, result, _, _ = next(self._lint_files([job]))
                 result.facts.module = facts.module
                 results[facts.path] = result
@@ -194,6 +196,35 @@ class Linter:
         return applied
 
     # -- suppressions and positions of project findings -------------------------------
+    def _locate(self, reports: list[ProjectReport], results: dict[str, FileResult],
+                texts: dict[str, str], by_display: dict[str, Job]) -> dict[str, list[Finding]]:
+        """Positions of project findings. A file is parsed again only the first time one
+        of its statements needs a position (healthy projects have none); the position is
+        then kept with the file's cached result."""
+        located: dict[str, list[Finding]] = {}
+        for display in sorted({r.path for r in reports}):
+            facts = results[display].facts
+            mine = [r for r in reports if r.path == display]
+            missing = [r for r in mine if str(r.statement) not in facts.anchors]
+            if missing:
+                module = cst.parse_module(texts[display])
+                positions = Positions(module)
+                for report in missing:
+                    where = positions.of(_anchor(module.body[report.statement]))
+                    facts.anchors[str(report.statement)] = [
+                        where.start.line, where.start.column + 1, where.end.line,
+                        where.end.column + 1]
+                if self.cache is not None and not self.fix:
+                    self.cache.put(self._key(by_display[display]), results[display])
+            for report in mine:
+                line, column, end_line, end_column = facts.anchors[str(report.statement)]
+                fixable = report.rule.fixable and report.fix_key is not None
+                located.setdefault(display, []).append(Finding(
+                    report.rule.code, report.rule.name, display, line, column, end_line,
+                    end_column, report.message, fixable=fixable,
+                    fix_title="Register the driver after its class" if fixable else None))
+        return located
+
     def _finalize(self, by_display: dict[str, Job], results: dict[str, FileResult],
                   located: dict[str, list[Finding]]) -> list[Finding]:
         findings: list[Finding] = []
@@ -271,24 +302,6 @@ def _lint_in_worker(work: tuple[Job, frozenset[str]]):
     engine, fix = _worker
     job, enabled = work
     return lint_file(engine, job, enabled, fix)
-
-
-def _locate(reports: list[ProjectReport], texts: dict[str, str]) -> dict[str, list[Finding]]:
-    """Positions of project findings: their files are parsed again, which is rare
-    (healthy projects have none) and cheaper than positions for every file."""
-    located: dict[str, list[Finding]] = {}
-    for display in sorted({r.path for r in reports}):
-        module = cst.parse_module(texts[display])
-        positions = Positions(module)
-        for report in (r for r in reports if r.path == display):
-            node = _anchor(module.body[report.statement])
-            where = positions.of(node)
-            located.setdefault(display, []).append(Finding(
-                report.rule.code, report.rule.name, display, where.start.line,
-                where.start.column + 1, where.end.line, where.end.column + 1, report.message,
-                fixable=report.rule.fixable and report.fix_key is not None,
-                fix_title="Register the driver after its class" if report.fix_key else None))
-    return located
 
 
 def _anchor(statement: cst.CSTNode) -> cst.CSTNode:

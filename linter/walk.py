@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 
 import libcst as cst
 
+
 def _node_types() -> frozenset[type]:
     """Every concrete node class: ``type(x) in`` this set is far cheaper than
     ``isinstance(x, CSTNode)``, an ABC check, on the hot path."""

@@ -1,0 +1,65 @@
+"""Fixtures for running osiris-lint on a temporary project, as a user would."""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+OSIRIS_LINT = Path(sys.executable).with_name("osiris-lint")
+
+CLEAN_EXTRACTOR = '''\
+from osiris.core.driver import DriverRegistry
+
+
+class OrdersExtractorDriver:
+    def run(self, step_id: str, config: dict, inputs: dict | None, ctx) -> dict:
+        df = self._read(config)
+        ctx.log_metric("rows_read", len(df))
+        return {"df": df}
+
+
+DriverRegistry.register("orders.extractor", OrdersExtractorDriver())
+'''
+
+PRINTING_WRITER = '''\
+from osiris.core.driver import DriverRegistry
+
+
+class CsvWriterDriver:
+    def run(self, step_id: str, config: dict, inputs: dict | None, ctx) -> dict:
+        print("writing", len(inputs["df"]))
+        ctx.log_metric("rows_written", len(inputs["df"]))
+        return {}
+
+
+DriverRegistry.register("csv.writer", CsvWriterDriver())
+'''
+
+
+class Project:
+    """A folder of files and a way to run osiris-lint in it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text))
+        return path
+
+    def lint(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run([str(OSIRIS_LINT), *args], cwd=self.root, capture_output=True,
+                              text=True, env={**os.environ, "NO_COLOR": "1", **(env or {})},
+                              timeout=120)
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    return Project(tmp_path)

@@ -1,0 +1,162 @@
+"""The engine: robust to broken files and broken rules, parallel and cached
+without changing a single finding, and never importing pandas or the runtime."""
+
+import json
+import subprocess
+import sys
+
+import libcst as cst
+from osiris.lint.cache import Cache
+from osiris.lint.engine import Engine
+from osiris.lint.linting import Linter
+from osiris.lint.rule import Rule
+from osiris.lint.rules import rule_classes
+from osiris.lint.settings import Settings
+
+from .conftest import CLEAN_EXTRACTOR, PRINTING_WRITER
+from .support import lint_files
+
+
+def summary(outcome):
+    return [(f.path, f.line, f.column, f.code) for f in outcome.findings]
+
+
+def test_a_file_that_does_not_parse_is_osd900_where_cpython_says_and_others_are_linted():
+    outcome = lint_files({"a_writer_driver.py": PRINTING_WRITER,
+                          "broken.py": "def f(:\n    pass\n"})
+    assert summary(outcome) == [("a_writer_driver.py", 6, 9, "OSD020"),
+                                ("broken.py", 1, 7, "OSD900")]
+    assert "invalid syntax" in outcome.findings[1].message
+
+
+def test_undecodable_bytes_are_osd901_at_their_line():
+    outcome = lint_files({"latin.py": b"x = 1\nname = 'Z\xfcrich'\n"})
+    assert summary(outcome) == [("latin.py", 2, 1, "OSD901")]
+    assert "not valid UTF-8" in outcome.findings[0].message
+
+
+def test_an_unreadable_file_is_osd901_naming_the_reason(tmp_path):
+    unreadable = tmp_path / "secret_driver.py"
+    unreadable.write_text("x = 1\n")
+    unreadable.chmod(0)
+    settings = Settings(tmp_path, frozenset(r.code for r in rule_classes()))
+    outcome = Linter(rule_classes(), settings, cwd=tmp_path).run([unreadable])
+    unreadable.chmod(0o644)
+    if not outcome.findings:  # running as root: every file is readable
+        return
+    assert summary(outcome) == [("secret_driver.py", 1, 1, "OSD901")]
+    assert "cannot read the file" in outcome.findings[0].message
+
+
+class ExplodingRule(Rule):
+    code = "OSD999"
+    name = "exploding"
+    message = "{x}"
+    explanation = "test rule"
+    subscribes = (cst.Return,)
+
+    def visit(self, node, file, driver):
+        raise KeyError("boom")
+
+
+def test_a_crashing_rule_is_a_finding_and_the_other_rules_still_report(tmp_path):
+    source = tmp_path / "csv_writer_driver.py"
+    source.write_text(PRINTING_WRITER)
+    rules = [*rule_classes(), ExplodingRule]
+    settings = Settings(tmp_path, frozenset(r.code for r in rules))
+    outcome = Linter(rules, settings, cwd=tmp_path).run([source])
+    assert [f.code for f in outcome.findings] == ["OSD903", "OSD020"]
+    assert outcome.findings[0].message.startswith("rule OSD999 crashed on this file (KeyError")
+    assert outcome.rule_errors
+
+
+def corpus(tmp_path, count=40):
+    for i in range(count):
+        body = PRINTING_WRITER if i % 3 == 0 else CLEAN_EXTRACTOR
+        (tmp_path / f"d{i}").mkdir()
+        (tmp_path / f"d{i}" / f"src{i}_{'writer' if i % 3 == 0 else 'extractor'}_driver.py") \
+            .write_text(body.replace('"csv.writer"', f'"w{i}.writer"')
+                        .replace('"orders.extractor"', f'"e{i}.extractor"'))
+    return sorted(tmp_path.rglob("*.py"))
+
+
+def test_parallel_linting_finds_exactly_what_one_process_finds(tmp_path):
+    files = corpus(tmp_path)
+    settings = Settings(tmp_path, frozenset(r.code for r in rule_classes()))
+    one = Linter(rule_classes(), settings, jobs=1, cwd=tmp_path).run(files)
+    two = Linter(rule_classes(), settings, jobs=2, cwd=tmp_path).run(files)
+    assert summary(one) == summary(two) and len(one.findings) == 14
+
+
+def test_a_second_run_reads_the_cache_instead_of_parsing(tmp_path, monkeypatch):
+    files = corpus(tmp_path, count=6)
+    settings = Settings(tmp_path, frozenset(r.code for r in rule_classes()))
+    cache = Cache(tmp_path, "test", settings.fingerprint())
+    first = Linter(rule_classes(), settings, cache=cache, cwd=tmp_path).run(files)
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("a cached file was linted again")
+
+    monkeypatch.setattr(Engine, "lint", no_parsing)
+    second = Linter(rule_classes(), settings, cache=cache, cwd=tmp_path).run(files)
+    assert summary(second) == summary(first) != []
+
+
+def test_a_changed_file_or_setting_misses_the_cache(tmp_path):
+    files = corpus(tmp_path, count=3)
+    settings = Settings(tmp_path, frozenset(r.code for r in rule_classes()))
+    cache = Cache(tmp_path, "test", settings.fingerprint())
+    Linter(rule_classes(), settings, cache=cache, cwd=tmp_path).run(files)
+    files[0].write_text(PRINTING_WRITER.replace('        print("writing", len(inputs["df"]))\n', "")
+                        .replace("csv.writer", "w0.writer"))
+    again = Linter(rule_classes(), settings, cache=cache, cwd=tmp_path).run(files)
+    assert [f.path for f in again.findings] == []
+    narrower = Settings(tmp_path, frozenset({"OSD010"}))
+    assert narrower.fingerprint() != settings.fingerprint()
+
+
+def test_a_corrupt_cache_entry_is_ignored(tmp_path):
+    files = corpus(tmp_path, count=3)
+    settings = Settings(tmp_path, frozenset(r.code for r in rule_classes()))
+    cache = Cache(tmp_path, "test", settings.fingerprint())
+    first = Linter(rule_classes(), settings, cache=cache, cwd=tmp_path).run(files)
+    for entry in cache.folder.rglob("*.json"):
+        entry.write_text("{not json")
+    again = Linter(rule_classes(), settings, cache=cache, cwd=tmp_path).run(files)
+    assert summary(again) == summary(first)
+    assert all(json.loads(e.read_text()) for e in cache.folder.rglob("*.json"))
+
+
+def test_the_cli_caches_in_the_project_and_no_cache_turns_it_off(project):
+    project.write("pyproject.toml", "[tool.osiris-lint]\n")
+    project.write("csv_writer_driver.py", PRINTING_WRITER)
+    project.lint("--no-cache")
+    assert not (project.root / ".osiris_lint_cache").exists()
+    project.lint()
+    assert (project.root / ".osiris_lint_cache" / "CACHEDIR.TAG").is_file()
+    assert project.lint().returncode == 1  # findings come back from the cache too
+
+
+def test_the_linter_imports_neither_pandas_nor_the_runtime(project):
+    project.write("csv_writer_driver.py", PRINTING_WRITER)
+    probe = ("import sys, runpy\n"
+             "sys.argv = ['osiris-lint', '--no-cache', 'csv_writer_driver.py']\n"
+             "try:\n    runpy.run_module('osiris.lint', run_name='__main__')\n"
+             "except SystemExit:\n    pass\n"
+             "print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] == 'pandas'"
+             " or m.startswith('osiris.core')))\n")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=project.root, capture_output=True,
+                          text=True)
+    assert done.stdout.splitlines()[-1] == "LOADED []", done.stdout + done.stderr
+
+
+def test_discovery_skips_vcs_virtualenvs_build_dirs_and_gitignored_files(project):
+    for folder in (".git", ".venv", "build", "dist", "__pycache__", "env", "generated"):
+        project.write(f"{folder}/x_writer_driver.py", PRINTING_WRITER)
+    project.write("env/pyvenv.cfg", "home = /usr\n")
+    project.write(".gitignore", "generated/\n*_scratch.py\n")
+    project.write("notes_scratch.py", "print('x')\n")
+    project.write("src/csv_writer_driver.py", PRINTING_WRITER)
+    done = project.lint("--output-format", "concise")
+    assert [line.split(":")[0] for line in done.stdout.splitlines()[:-1]] == [
+        "src/csv_writer_driver.py"]

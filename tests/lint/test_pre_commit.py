@@ -1,0 +1,54 @@
+"""The pre-commit hook, for real: a repository with a bad driver fails the hook,
+the fixed driver passes."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import CLEAN_EXTRACTOR, PRINTING_WRITER
+
+ROOT = Path(__file__).resolve().parents[2]
+PRE_COMMIT = Path(sys.executable).with_name("pre-commit")
+
+
+def test_the_hook_definition_is_serial_and_for_python_files():
+    [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "osiris-lint" and hook["entry"] == "osiris-lint"
+    assert hook["types"] == ["python"] and hook["require_serial"] is True
+
+
+@pytest.mark.slow
+def test_pre_commit_try_repo_fails_on_a_bad_driver_and_passes_on_the_fixed_one(tmp_path):
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path / "drivers-repo"
+    repo.mkdir()
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+    git("init", "-q")
+    driver = repo / "csv_writer_driver.py"
+    driver.write_text(PRINTING_WRITER)
+    git("add", ".")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-cache"),
+           "NO_COLOR": "1"}
+
+    def try_repo():
+        return subprocess.run([str(PRE_COMMIT), "try-repo", str(ROOT), "osiris-lint", "--files",
+                               driver.name], cwd=repo, capture_output=True, text=True, env=env,
+                              timeout=900)
+
+    failed = try_repo()
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "OSD020" in failed.stdout
+    driver.write_text(CLEAN_EXTRACTOR.replace("orders", "csv").replace("OrdersExtractorDriver",
+                                                                        "CsvExtractorDriver"))
+    driver.rename(repo / "csv_extractor_driver.py")
+    driver = repo / "csv_extractor_driver.py"
+    git("add", "-A")
+    passed = try_repo()
+    assert passed.returncode == 0, passed.stdout + passed.stderr
