@@ -41,7 +41,7 @@ def inputs_difference(before: Any, after: Any, where: str = "inputs") -> str | N
             return f"{where} was replaced by a {type(after).__name__}"
         if list(before) != list(after):
             return f"{where} keys changed from {list(before)} to {list(after)}"
-        for key in before:
+        for key in sorted(before, key=lambda k: k != "df"):  # the contract's name first
             difference = inputs_difference(before[key], after[key], f"{where}[{key!r}]")
             if difference:
                 return difference

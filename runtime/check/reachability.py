@@ -28,8 +28,7 @@ class HeldFrame:
     frame: Any  # the DataFrame or Series itself (kept, so that its id stays unique)
 
     def describe(self) -> str:
-        kind = type(self.frame).__name__
-        return f"a {kind} of {len(self.frame)} rows held in {self.path}"
+        return f"{self.path} ({type(self.frame).__name__} of {len(self.frame)} rows)"
 
 
 def held_frames(instance: Any, cls: type) -> list[HeldFrame]:
@@ -39,7 +38,7 @@ def held_frames(instance: Any, cls: type) -> list[HeldFrame]:
     module = sys.modules.get(module_name)
     roots: list[tuple[str, Any]] = []
     if instance is not None:
-        roots.append((f"the {cls.__name__} instance", instance))
+        roots.append(("self", instance))
     roots += [(base.__qualname__, base) for base in cls.__mro__ if base.__module__ == module_name]
     if module is not None:
         roots.append(("module global", vars(module)))

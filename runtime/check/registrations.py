@@ -48,7 +48,7 @@ class ObservingRegistry(Registry):
         problem = _form_problem(key, target)
         if problem:
             self.findings.append(REGISTRATION_FORM.finding(
-                str(key), problem, 'DriverRegistry.register("family.type", MyDriver()): a '
+                str(key), f"{problem}.", 'DriverRegistry.register("family.type", MyDriver()): a '
                 'lowercase family.type key and a fresh instance of the driver class.', call.site))
             if not _accepted_by_runtime(key, target):
                 return

@@ -133,7 +133,7 @@ def _fresh_runs(observations: Observations, runs: _Runs, config: dict[str, Any],
         for attempt in (1, 2):
             driver = fresh_driver(subject.cls, subject.key)
             observations.fresh_runs.append(runs.call(
-                f"the second run's data on fresh driver copy {attempt}", dict(config),
+                f"the second run on fresh driver copy {attempt}", dict(config),
                 _inputs(frame), driver=driver))
     except FreshDriverUnavailable as reason:
         observations.fresh_unavailable = str(reason)

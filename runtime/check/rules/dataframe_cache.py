@@ -15,14 +15,21 @@ from ..session import Observations
 
 RULE = Rule("OSD022", "dataframe-cache", ALL_CATEGORIES)
 NEEDS_SCENARIO = True
+_SHOWN = 3
 EXPECTED = ("nothing kept between runs: no DataFrame on the driver instance, its class or its "
             "module after run returns, and each run's result depends only on its own config and inputs.")
 
 
 def verify(observations: Observations) -> RuleResult:
     subject = observations.subject
-    findings = [RULE.finding(subject.name, f"After the runs, {held.describe()}.", EXPECTED,
-                             subject.location) for held in observations.new_frames]
+    findings = []
+    held = observations.new_frames
+    if held:
+        shown = "; ".join(h.describe() for h in held[:_SHOWN])
+        more = f"; and {len(held) - _SHOWN} more" if len(held) > _SHOWN else ""
+        findings.append(RULE.finding(
+            subject.name, f"After the runs, {len(held)} frame(s) made by them were still held: "
+                          f"{shown}{more}.", EXPECTED, subject.location))
     independence, note = _independence(observations)
     findings += independence
     result = RuleResult.judged(RULE, findings)

@@ -31,4 +31,6 @@ def findings_over_runs(rule: Rule, observations: Observations, runs: Iterable[Ru
 
 
 def _join(labels: list[str]) -> str:
+    if len(labels) > 3:
+        return f"{labels[0]} and {len(labels) - 1} other runs"
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]

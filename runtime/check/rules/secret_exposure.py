@@ -4,7 +4,7 @@ error message of any run. URLs with a ``user:password@`` part count too."""
 
 from __future__ import annotations
 
-from ...masking import SecretMasker
+from ...masking import MASK, SecretMasker
 from ...runlog import to_json
 from ..model import ALL_CATEGORIES, Rule, RuleResult
 from ..observe import Run
@@ -31,9 +31,15 @@ def _problem(run: Run, masker: SecretMasker) -> str | None:
     for channel, text in _channels(run):
         masked = masker.text(text)
         if masked != text:
-            excerpt = masked if len(masked) <= _EXCERPT else masked[:_EXCERPT] + "..."
-            return f"a secret appeared in {channel} (masked here: {excerpt!r})"
+            return f"a secret appeared in {channel} (masked here: {_around_mask(masked)!r})"
     return None
+
+
+def _around_mask(masked: str) -> str:
+    """The part of ``masked`` around the first masked secret."""
+    start = max(masked.find(MASK) - _EXCERPT // 2, 0)
+    excerpt = masked[start:start + _EXCERPT]
+    return ("..." if start else "") + excerpt + ("..." if start + _EXCERPT < len(masked) else "")
 
 
 def _channels(run: Run):
