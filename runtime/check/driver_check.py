@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..masking import SecretMasker
-from .fixtures import NoDefaultScenario, default_scenario
+from .fixtures import NoDefaultScenario, default_scenario, input_frame
 from .model import DriverReport, Finding, RuleResult
 from .rules import judge
 from .scenario import Scenario
@@ -36,6 +36,8 @@ def check_driver(subject: DriverUnderCheck, scenario: Scenario | None, folder: P
             subject, f"{scenario.origin} gives an input, but extractors receive inputs=None.",
             "no 'input' in the scenario of an extractor."))
         return report
+    if subject.category != "extractor" and scenario.input is None:
+        scenario = replace(scenario, input=input_frame())
     observations = observe_driver(subject, scenario.bound_to(folder), folder)
     report.results = judge(observations)
     run = observations.scenario_run

@@ -66,7 +66,9 @@ class Run:
         return chain
 
     def describe_error(self) -> str:
-        return f"{type(self.error).__name__}: {self.error}" if self.error else "no error"
+        """``Type: message`` on one line (engine errors often span several)."""
+        return f"{type(self.error).__name__}: {' '.join(str(self.error).split())}" if self.error \
+            else "no error"
 
 
 def observe_run(driver: Any, label: str, step_id: str, config: dict[str, Any], inputs: Any,

@@ -4,6 +4,8 @@ clear error of their own rather than by accident or not at all."""
 
 from __future__ import annotations
 
+import re
+
 from ..model import ALL_CATEGORIES, Rule, RuleResult
 from ..observe import Run
 from ..session import Observations
@@ -11,6 +13,7 @@ from .helpers import findings_over_runs, is_accidental
 
 RULE = Rule("OSD012", "inputs-contract", ALL_CATEGORIES)
 NEEDS_SCENARIO = False
+_NAMES_INPUT = re.compile(r"input|['\"]df['\"]", re.IGNORECASE)
 
 
 def verify(observations: Observations) -> RuleResult:
@@ -35,7 +38,6 @@ def _extractor_problem(run: Run) -> str | None:
 def _consumer_problem(run: Run) -> str | None:
     if run.ok:
         return "run returned normally, without saying that it had no input"
-    message = str(run.error).lower()
-    if is_accidental(run.error) or not ("input" in message or "df" in message):
+    if is_accidental(run.error) or not _NAMES_INPUT.search(str(run.error)):
         return f"run failed with {run.describe_error()}, which does not say that inputs['df'] is missing"
     return None
