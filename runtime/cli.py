@@ -1,15 +1,20 @@
-"""``osiris-run``: run a pipeline (``osiris-run pipeline.yaml``)."""
+"""``osiris-run``: run a pipeline (``osiris-run pipeline.yaml``) or check drivers
+against the contract (``osiris-run check drivers/``)."""
 
 from __future__ import annotations
 
 import os
 import sys
+import tempfile
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
 
+from .check import check_drivers, find_check_file, load_scenarios
+from .check.output import RENDERERS
 from .connections import find_connections
 from .console import Console
 from .discovery import load_drivers
@@ -68,6 +73,43 @@ def run_command(
     result = run_plan(plan, DriverRegistry.active(), new_run_dir(runs_dir, parsed.name), console)
     console.summary(result)
     raise typer.Exit(EXIT_OK if result.ok else EXIT_FAILED)
+
+
+OutputFormat = Enum("OutputFormat", {name: name for name in RENDERERS}, type=str)
+
+
+@app.command("check")
+def check_command(
+    drivers_path: Annotated[str, typer.Argument(
+        help="Folder, file or dotted package of driver modules.")] = "drivers",
+    scenarios: Annotated[Path | None, typer.Option(
+        "--scenarios", "-s", help="Scenario file (default: check.yaml in DRIVERS_PATH, "
+        "else ./check.yaml; drivers without a scenario get the default fixture).")] = None,
+    output_format: Annotated[OutputFormat, typer.Option(
+        "--output-format", "-f", help="full, json or junit.")] = "full",
+) -> None:
+    """Run every driver under DRIVERS_PATH and report each breach of the driver contract
+    that shows at run time. Exit 0: all passed; 1: breaches; 2: usage error."""
+    errors = Console(stream=sys.stderr)
+    try:
+        check_file = find_check_file(drivers_path, scenarios)
+        loaded = load_scenarios(check_file) if check_file else {}
+        with tempfile.TemporaryDirectory(prefix="osiris-check-") as workdir:
+            report = check_drivers(drivers_path, loaded, Path(workdir))
+    except OsirisError as exc:
+        errors.line(f"{errors.paint('error', 'red')}: nothing was checked.\n{exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    if not report.drivers and not report.findings:
+        errors.line(f"{errors.paint('error', 'red')}: no driver is registered by the modules "
+                    f"under {drivers_path}; pass the folder that holds your *_driver.py files.")
+        raise typer.Exit(EXIT_USAGE)
+    format_name = OutputFormat(output_format).value
+    if format_name == "full":
+        text = RENDERERS["full"](report, Console().paint)
+    else:
+        text = RENDERERS[format_name](report)
+    sys.stdout.write(text)
+    raise typer.Exit(EXIT_OK if report.ok else EXIT_FAILED)
 
 
 def _default_drivers() -> list[str]:

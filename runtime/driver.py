@@ -164,9 +164,10 @@ class DriverRegistry:
 
     @classmethod
     @contextmanager
-    def isolated(cls) -> Iterator[Registry]:
-        """Route every registration inside the block to a fresh, empty registry."""
-        fresh = Registry()
+    def isolated(cls, registry: Registry | None = None) -> Iterator[Registry]:
+        """Route every registration inside the block to a fresh, empty registry (or to
+        ``registry``, e.g. one that observes registrations for the contract check)."""
+        fresh = registry if registry is not None else Registry()
         cls._stack.append(fresh)
         try:
             yield fresh

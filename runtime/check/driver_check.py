@@ -1,0 +1,64 @@
+"""Check one driver: observe its runs under the scenario, let every rule judge
+them, and mask the secrets out of what is reported."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from ..masking import SecretMasker
+from .fixtures import NoDefaultScenario, default_scenario, input_frame
+from .model import DriverReport, Finding, RuleResult
+from .rules import judge
+from .scenario import Scenario
+from .session import observe_driver
+from .subject import DriverUnderCheck
+
+
+def check_driver(subject: DriverUnderCheck, scenario: Scenario | None, folder: Path) -> DriverReport:
+    """``scenario`` None means the default fixture for the driver's category."""
+    report = DriverReport(subject.name, subject.cls.__qualname__, subject.location, subject.category)
+    if subject.category is None:
+        report.problems.append(_not_checked(
+            subject, f"its category cannot be told from the file name, the key or the class name "
+                     f"{subject.cls.__name__}",
+            "a key type, class name or file name saying extractor, writer or transformer "
+            "(e.g. 'csv.writer', CsvWriterDriver, csv_writer_driver.py)."))
+        return report
+    try:
+        scenario = (scenario or default_scenario(subject.name, subject.category, folder / "fixture"))
+    except NoDefaultScenario as reason:
+        report.problems.append(_not_checked(subject, f"there is no scenario for it: {reason}.",
+                                            "a scenario for the driver in check.yaml."))
+        return report
+    if subject.category == "extractor" and scenario.input is not None:
+        report.problems.append(_not_checked(
+            subject, f"{scenario.origin} gives an input, but extractors receive inputs=None.",
+            "no 'input' in the scenario of an extractor."))
+        return report
+    if subject.category != "extractor" and scenario.input is None:
+        scenario = replace(scenario, input=input_frame())
+    observations = observe_driver(subject, scenario.bound_to(folder), folder)
+    report.results = judge(observations)
+    run = observations.scenario_run
+    if not run.ok and not any(r.findings for r in report.results if r.rule.code == "OSD012"):
+        report.problems.append(_not_checked(
+            subject, f"the scenario run ({scenario.origin}) raised {run.describe_error()}.",
+            f"a scenario under which run succeeds: add or fix the entry for {subject.name} in "
+            f"check.yaml."))
+    return _masked(report, SecretMasker(scenario.secrets))
+
+
+def _not_checked(subject: DriverUnderCheck, observed: str, expected: str) -> Finding:
+    return Finding(subject.name, "not-checked", None, f"Not checked: {observed}", expected,
+                   subject.location)
+
+
+def _masked(report: DriverReport, masker: SecretMasker) -> DriverReport:
+    def mask(finding: Finding) -> Finding:
+        return replace(finding, observed=masker.text(finding.observed))
+
+    report.problems = [mask(f) for f in report.problems]
+    report.results = [RuleResult(r.rule, r.status, tuple(mask(f) for f in r.findings),
+                                 r.reason and masker.text(r.reason)) for r in report.results]
+    return report

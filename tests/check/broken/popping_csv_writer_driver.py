@@ -1,0 +1,26 @@
+"""OSD021, on the inputs dict: takes the frame out of inputs with pop."""
+
+from pathlib import Path
+
+from osiris.core.driver import DriverRegistry
+
+
+class PoppingCsvWriterDriver:
+    def run(self, step_id: str, config: dict, inputs: dict | None, ctx) -> dict:
+        try:
+            if not config.get("path"):
+                raise ValueError("popping_csv.writer needs config['path']")
+            if inputs is None or "df" not in inputs:
+                raise ValueError("popping_csv.writer needs inputs['df']")
+            df = inputs.pop("df")
+            Path(config["path"]).parent.mkdir(parents=True, exist_ok=True)
+            df.to_csv(config["path"], index=False)
+            ctx.log_metric("rows_written", len(df))
+            return {}
+        except Exception as e:
+            ctx.log_event("step_failed", {"step_id": step_id, "error": str(e),
+                                          "error_type": type(e).__name__})
+            raise
+
+
+DriverRegistry.register("popping_csv.writer", PoppingCsvWriterDriver())
