@@ -65,6 +65,7 @@ class Linter:
         self.fix = fix  # None, "fix" (write) or "diff" (print)
         self.cwd = cwd or Path.cwd()
         self.engine = Engine(self.file_rules, settings)
+        self.project_crashes: list[Finding] = []
 
     def run(self, files: list[Path]) -> Outcome:
         jobs = [self._read(path) for path in files]
@@ -99,7 +100,7 @@ class Linter:
         texts = {d: fixed.get(d) or _text(by_display[d].data or b"") for d, result
                  in results.items() if result.facts is not None}  # the files that parsed
         located = self._locate(reports, results, texts, by_display)
-        findings = self._finalize(by_display, results, located)
+        findings = self._finalize(by_display, results, located) + self.project_crashes
         if self.fix:
             fixes += self._fix_project(findings, reports, texts, fixed)
         diffs = [self._emit_fix(by_display[d], text) for d, text in sorted(fixed.items())]
@@ -175,8 +176,17 @@ class Linter:
         project = Project([r.facts for r in results.values() if r.facts is not None])
         enabled = {display: self.settings.codes_for(job.relative)
                    for display, job in by_display.items()}
-        return [report for rule in self.project_rules if rule.code in self.settings.enabled
-                for report in rule.check_project(project) if rule.code in enabled[report.path]]
+        reports: list[ProjectReport] = []
+        for rule in self.project_rules:
+            if rule.code not in self.settings.enabled:
+                continue
+            try:
+                found = rule.check_project(project)
+            except Exception as error:  # noqa: BLE001 - a rule's bug must not stop the run
+                self.project_crashes.append(_project_crash(rule, error))
+                continue
+            reports += [r for r in found if rule.code in enabled[r.path]]
+        return reports
 
     def _fix_project(self, findings: list[Finding], reports: list[ProjectReport],
                      texts: dict[str, str], fixed: dict[str, str]) -> int:
@@ -318,6 +328,12 @@ def _unreadable(job: Job) -> FileResult:
     return FileResult(job.display, [Finding(code, name, job.display, 1, 1, 1, 1,
                                             f"cannot read the file ({job.read_error}); "
                                             f"check that it exists and is readable")])
+
+
+def _project_crash(rule: Rule, error: Exception) -> Finding:
+    return Finding("OSD903", "rule-error", ".", 1, 1, 1, 1,
+                   f"project rule {rule.code} crashed ({type(error).__name__}: {error}); its "
+                   f"findings are missing, please report this")
 
 
 def _unused(display: str, mark: suppressions.Suppression, code: str) -> Finding:

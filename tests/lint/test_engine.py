@@ -9,7 +9,7 @@ import libcst as cst
 from osiris.lint.cache import Cache
 from osiris.lint.engine import Engine
 from osiris.lint.linting import Linter
-from osiris.lint.rule import Rule
+from osiris.lint.rule import ProjectRule, Rule
 from osiris.lint.rules import rule_classes
 from osiris.lint.settings import Settings
 
@@ -160,3 +160,24 @@ def test_discovery_skips_vcs_virtualenvs_build_dirs_and_gitignored_files(project
     done = project.lint("--output-format", "concise")
     assert [line.split(":")[0] for line in done.stdout.splitlines()[:-1]] == [
         "src/csv_writer_driver.py"]
+
+
+class ExplodingProjectRule(ProjectRule):
+    code = "OSD998"
+    name = "exploding-project"
+    message = "{detail}"
+    explanation = "test rule"
+
+    def check_project(self, project):
+        raise RuntimeError("no facts for me")
+
+
+def test_a_crashing_project_rule_is_a_finding_and_the_file_rules_still_report(tmp_path):
+    source = tmp_path / "csv_writer_driver.py"
+    source.write_text(PRINTING_WRITER)
+    rules = [*rule_classes(), ExplodingProjectRule]
+    settings = Settings(tmp_path, frozenset(r.code for r in rules))
+    outcome = Linter(rules, settings, cwd=tmp_path).run([source])
+    assert sorted(f.code for f in outcome.findings) == ["OSD020", "OSD903"]
+    assert "project rule OSD998 crashed (RuntimeError: no facts for me)" in \
+        [f for f in outcome.findings if f.code == "OSD903"][0].message
