@@ -45,7 +45,7 @@ def lint(
     list_rules: Annotated[bool, typer.Option(help="List every rule.")] = False,
     no_cache: Annotated[bool, typer.Option(help="Neither read nor write the cache.")] = False,
     jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", help="Processes to lint with (default: one per core).")] = None,
+        "--jobs", "-j", min=1, help="Processes to lint with (default: one per core).")] = None,
     config: Annotated[Path | None, typer.Option(
         help="Configuration file (default: the nearest pyproject.toml).")] = None,
     fix: Annotated[bool, typer.Option(help="Apply the available fixes.")] = False,
