@@ -1,11 +1,12 @@
-"""Extracts the partner directory exported by the CRM."""
+"""Extracts the partner directory that the CRM of Société Générale Partenaires exports nightly."""
 
-# Exported nightly by the CRM of Société Générale Partenaires, in Latin-1.
 import pandas as pd
 from osiris.core.driver import DriverRegistry
 
 
 class PartnersExtractorDriver:
+    """The export is a semicolon-separated Latin-1 file, and so was this module once."""
+
     def run(self, step_id: str, config: dict, inputs: dict | None, ctx) -> dict:
         try:
             self._validate_config(config)
