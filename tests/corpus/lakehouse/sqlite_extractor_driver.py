@@ -17,9 +17,9 @@ class SqliteExtractorDriver:
                 conn.execute("PRAGMA query_only = ON")
                 df = pd.read_sql_query(
                     "SELECT id, sku, quantity, warehouse, counted_at FROM stock_counts "
-                    "WHERE counted_at >= ? ORDER BY id",
+                    "WHERE counted_at >= :since ORDER BY id",
                     conn,
-                    params=(cfg["since"],),
+                    params={"since": cfg["since"]},
                 )
             finally:
                 conn.close()
