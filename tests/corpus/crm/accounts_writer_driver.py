@@ -1,6 +1,5 @@
 """Writes CRM accounts into the reporting database (SQLAlchemy)."""
 
-import pandas as pd
 import sqlalchemy as sa
 from osiris.core.driver import DriverRegistry
 
