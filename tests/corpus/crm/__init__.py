@@ -1,0 +1,1 @@
+"""Drivers inherited from the CRM team, written before the driver contract existed."""

@@ -1,0 +1,1 @@
+"""Drivers of the finance data team: ledgers, payments, invoices and forecasts."""

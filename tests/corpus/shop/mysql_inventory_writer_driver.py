@@ -1,0 +1,54 @@
+"""Writes stock levels into the shop's inventory table (PyMySQL)."""
+
+import pymysql
+from osiris.core.driver import DriverRegistry
+
+from .statements import delete_all_sql, insert_sql
+
+
+class MysqlInventoryWriterDriver:
+    """Supports append and overwrite; upsert was never implemented."""
+
+    def run(self, step_id: str, config: dict, inputs: dict | None, ctx) -> dict:
+        try:
+            self._validate_config(config)
+            if inputs is None or "df" not in inputs:
+                raise ValueError("mysql_inventory.writer needs inputs['df']")
+            df = inputs["df"]
+            rows = list(df.itertuples(index=False, name=None))
+            mode = config.get("write_mode", "append")
+            connection = config["resolved_connection"]
+            with pymysql.connect(
+                host=connection["host"],
+                user=connection["user"],
+                password=connection["password"],
+                database=connection["database"],
+                connect_timeout=10,
+            ) as conn:
+                try:
+                    with conn.cursor() as cur:
+                        if mode == "overwrite":
+                            cur.execute(delete_all_sql("inventory"))
+                        elif mode != "append":
+                            raise ValueError(f"mysql_inventory.writer supports append and overwrite, not {mode!r}")
+                        cur.executemany(insert_sql("inventory", list(df.columns)), rows)
+                    conn.commit()
+                except Exception:
+                    conn.rollback()
+                    raise
+            ctx.log_metric("rows_written", len(rows))
+            return {}
+        except Exception as e:
+            ctx.log_event("step_failed", {
+                "step_id": step_id,
+                "error": str(e),
+                "error_type": type(e).__name__,
+            })
+            raise
+
+    def _validate_config(self, config: dict) -> None:
+        if "resolved_connection" not in config:
+            raise ValueError("mysql_inventory.writer needs a connection")
+
+
+DriverRegistry.register("mysql_inventory.writer", MysqlInventoryWriterDriver())
