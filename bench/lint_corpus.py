@@ -141,7 +141,8 @@ class DriverSpec:
 
     @property
     def key(self) -> str:
-        return f"{self.family}_{self.entity}.{self.category}"
+        """Unique across the corpus, like the module name: one repository, one registry."""
+        return f"{self.module.removesuffix(f'_{self.category}_driver')}.{self.category}"
 
     @property
     def key_column(self) -> str:
@@ -1163,13 +1164,13 @@ def render_test(spec: DriverSpec, rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
-def package_contents(package: str, size: int, rng: random.Random) -> dict[str, str]:
-    """The files of one package: drivers, maybe a helper module and a test, and ``__init__.py``."""
+def package_contents(package: str, size: int, rng: random.Random, taken: set[str]) -> dict[str, str]:
+    """The files of one package: drivers, maybe a helper module and a test, and ``__init__.py``.
+    ``taken`` holds the driver module names used so far in the corpus."""
     helper_module = size >= 10 and rng.random() < 0.7
     test = size >= 12 and rng.random() < 0.3
     specs: list[DriverSpec] = []
     contents: dict[str, str] = {}
-    taken: set[str] = set()
     for _ in range(size - 1 - helper_module - test):
         spec, target = plan_driver(rng, taken)
         specs.append(spec)
@@ -1190,6 +1191,7 @@ def generate(out_dir: Path, files: int = 1000, seed: int = 7) -> list[Path]:
     """Write ``files`` Python files in packages under ``out_dir``; return their paths."""
     rng = random.Random(seed)
     written: list[Path] = []
+    taken: set[str] = set()
     remaining, number = files, 0
     while remaining:
         size = rng.randint(8, 20)
@@ -1197,7 +1199,7 @@ def generate(out_dir: Path, files: int = 1000, seed: int = 7) -> list[Path]:
         package = f"{rng.choice(PACKAGE_WORDS)}_{number:03d}"
         folder = out_dir / package
         folder.mkdir(parents=True, exist_ok=True)
-        for name, text in sorted(package_contents(package, size, rng).items()):
+        for name, text in sorted(package_contents(package, size, rng, taken).items()):
             (folder / name).write_text(text, encoding="utf-8")
             written.append(folder / name)
         remaining, number = remaining - size, number + 1

@@ -83,8 +83,10 @@ class Engine:
         reported = [(_finding(path, report, positions), report.fix) for report in file.reports]
         findings = [f for f, _ in reported] + [_crash(path, c, e) for c, e in crashes.items()]
         suppressions = [s for c in comments for s in _suppressions(c, positions)]
-        result = FileResult(path, sorted(findings, key=Finding.sort_key), suppressions,
-                            _facts(path, module, file, is_test))
+        facts = _facts(path, module, file, is_test)
+        if findings or _registered_elsewhere(facts):
+            facts.anchors = anchors_of(module, facts, positions)
+        result = FileResult(path, sorted(findings, key=Finding.sort_key), suppressions, facts)
         return LintedFile(result, module, [(f, fix) for f, fix in reported if fix])
 
     def _handlers(self, file: FileContext, rules: list[Rule], crashes: dict[str, str],
@@ -163,6 +165,40 @@ def _crash(path: str, code: str, error: str) -> Finding:
 def _suppressions(comment: cst.Comment, positions: Positions) -> list[Suppression]:
     start = positions.of(comment).start
     return parse_comment(comment.value, start.line, start.column + 1)
+
+
+def _registered_elsewhere(facts: FileFacts) -> bool:
+    """A driver class without a registration after it in its own module: the project
+    pass will report it (OSD003) or find its registration in another module."""
+    for cls in facts.classes:
+        if cls.driver and not any(r.at_import and r.target_name == cls.name
+                                  and (r.statement or 0) > cls.statement
+                                  for r in facts.registrations):
+            return True
+    return False
+
+
+def anchors_of(module: cst.Module, facts: FileFacts, positions: Positions) -> dict[str, list[int]]:
+    """Positions of the statements project findings point at (driver classes and
+    registrations), so the project pass never parses this file again."""
+    statements = {c.statement for c in facts.classes}
+    statements |= {r.statement for r in facts.registrations if r.statement is not None}
+    anchors = {}
+    for index in sorted(statements):
+        where = positions.of(anchor(module.body[index]))
+        anchors[str(index)] = [where.start.line, where.start.column + 1, where.end.line,
+                               where.end.column + 1]
+    return anchors
+
+
+def anchor(statement: cst.CSTNode) -> cst.CSTNode:
+    """Where a project finding about a top-level statement points: the name of a class,
+    the call of a registration statement."""
+    if isinstance(statement, cst.ClassDef):
+        return statement.name
+    if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Expr):
+        return statement.body[0].value
+    return statement
 
 
 def _facts(path: str, module: cst.Module, file: FileContext, is_test: bool) -> FileFacts:

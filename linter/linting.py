@@ -13,7 +13,7 @@ import libcst as cst
 
 from . import fixer, suppressions
 from .cache import Cache
-from .engine import UNREADABLE, Engine
+from .engine import UNREADABLE, Engine, anchor, anchors_of
 from .facts import FileResult
 from .files import relative_to
 from .findings import Finding, Fix
@@ -198,7 +198,7 @@ class Linter:
             positions = Positions(module)
             fixes = [r.rule.fix(module, r) for r in reports if r.path == display
                      and (display, r.rule.code,
-                          positions.of(_anchor(module.body[r.statement])).start.line) in unsuppressed]
+                          positions.of(anchor(module.body[r.statement])).start.line) in unsuppressed]
             fixed_text = fixer.apply(module, [f for f in fixes if f])
             if fixed_text is not None:
                 fixed[display] = fixed_text
@@ -218,12 +218,7 @@ class Linter:
             missing = [r for r in mine if str(r.statement) not in facts.anchors]
             if missing:
                 module = cst.parse_module(texts[display])
-                positions = Positions(module)
-                for report in missing:
-                    where = positions.of(_anchor(module.body[report.statement]))
-                    facts.anchors[str(report.statement)] = [
-                        where.start.line, where.start.column + 1, where.end.line,
-                        where.end.column + 1]
+                facts.anchors = anchors_of(module, facts, Positions(module))
                 if self.cache is not None and not self.fix:
                     self.cache.put(self._key(by_display[display]), results[display])
             for report in mine:
@@ -312,15 +307,6 @@ def _lint_in_worker(work: tuple[Job, frozenset[str]]):
     engine, fix = _worker
     job, enabled = work
     return lint_file(engine, job, enabled, fix)
-
-
-def _anchor(statement: cst.CSTNode) -> cst.CSTNode:
-    """The class name of a class, the call of a registration statement."""
-    if isinstance(statement, cst.ClassDef):
-        return statement.name
-    if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Expr):
-        return statement.body[0].value
-    return statement
 
 
 def _unreadable(job: Job) -> FileResult:
