@@ -1,0 +1,123 @@
+"""How fast osiris-lint is on 1,000 realistic driver files, against parsing alone.
+
+    python bench/lint_bench.py [--files 1000] [--seed 7] [--repeat 3] [--corpus DIR]
+
+Prints a Markdown table: for each case the median wall time of --repeat runs, files
+per second, the ratio to the baseline (a), and the goal on a 2-core machine:
+
+  (a) libcst.parse_module alone over every file, one process (the baseline)
+  (b) osiris-lint --no-cache, all rules, one process per core   goal: at least as fast as (a)
+  (c) the same with --jobs 1                                     (for comparison)
+  (d) a second run over unchanged files, from the cache          goal: under 10% of (b)
+  (e) one file, whole process, as a pre-commit hook runs it      goal: under 0.4 s
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OSIRIS_LINT = [sys.executable, "-m", "osiris.lint"]
+PARSE_ONLY = """
+import pathlib, sys, time
+import libcst
+files = sorted(pathlib.Path(sys.argv[1]).rglob("*.py"))
+start = time.perf_counter()
+for path in files:
+    libcst.parse_module(path.read_text(encoding="utf-8"))
+print(time.perf_counter() - start)
+"""
+
+
+def load_corpus_generator():
+    spec = importlib.util.spec_from_file_location("lint_corpus", HERE / "lint_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while being defined
+    spec.loader.exec_module(module)
+    return module
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env={**os.environ, "NO_COLOR": "1"})
+    return time.perf_counter() - start
+
+
+def median(runs: int, measure) -> float:
+    return statistics.median(measure() for _ in range(runs))
+
+
+def measure(corpus: Path, repeat: int) -> dict[str, float]:
+    files = sorted(corpus.rglob("*.py"))
+    lint = [*OSIRIS_LINT, "--output-format", "concise", "--quiet"]
+    cache = corpus / ".osiris_lint_cache"
+
+    def parse_only() -> float:
+        done = subprocess.run([sys.executable, "-c", PARSE_ONLY, str(corpus)],
+                              capture_output=True, text=True, check=True)
+        return float(done.stdout)
+
+    def cached() -> float:
+        subprocess.run(["rm", "-rf", str(cache)], check=True)
+        timed([*lint, "."], corpus)  # fills the cache
+        return timed([*lint, "."], corpus)
+
+    one_file = str(files[len(files) // 2].relative_to(corpus))
+    return {
+        "a": median(repeat, parse_only),
+        "b": median(repeat, lambda: timed([*lint, "--no-cache", "."], corpus)),
+        "c": median(repeat, lambda: timed([*lint, "--no-cache", "--jobs", "1", "."], corpus)),
+        "d": median(repeat, cached),
+        "e": median(max(repeat, 5), lambda: timed([*lint, "--no-cache", one_file], corpus)),
+        "files": len(files),
+    }
+
+
+def table(results: dict[str, float]) -> str:
+    files, a, b = results["files"], results["a"], results["b"]
+    rows = [
+        ("(a) libcst.parse_module alone, 1 process", a, files, "baseline", True),
+        ("(b) osiris-lint --no-cache, all rules", b, files, "<= (a)", b <= a),
+        ("(c) osiris-lint --no-cache --jobs 1", results["c"], files, "", None),
+        ("(d) osiris-lint, second run (cached)", results["d"], files, "< 10% of (b)",
+         results["d"] < 0.1 * b),
+        ("(e) osiris-lint one_file.py, whole process", results["e"], 1, "< 0.4 s",
+         results["e"] < 0.4),
+    ]
+    lines = ["| case | seconds | files/s | vs (a) | goal | met |", "|---|---:|---:|---:|---|---|"]
+    for label, seconds, count, goal, met in rows:
+        verdict = "" if met is None else ("yes" if met else "**no**")
+        lines.append(f"| {label} | {seconds:.2f} | {count / seconds:.0f} | {seconds / a:.2f}x "
+                     f"| {goal} | {verdict} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--corpus", type=Path, help="lint this folder instead of a generated one")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="lint-bench-") as folder:
+        corpus = args.corpus or Path(folder)
+        if args.corpus is None:
+            load_corpus_generator().generate(corpus, args.files, args.seed)
+        results = measure(corpus.resolve(), args.repeat)
+    print(f"{results['files']} files, {os.cpu_count()} cores, Python "
+          f"{sys.version.split()[0]}, median of {args.repeat} runs\n")
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
