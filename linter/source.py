@@ -22,9 +22,9 @@ def decode(data: bytes) -> str | Unparsable:
         return data.decode("utf-8-sig")  # a byte order mark is valid UTF-8 source
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        return Unparsable("decode", line, 1,
-                          f"the file is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset "
-                          f"{error.start}); save it as UTF-8")
+        return Unparsable("decode", 1, 1,
+                          f"the file is not valid UTF-8 (byte 0x{data[error.start]:02x} on line "
+                          f"{line}); save it as UTF-8")
 
 
 def parse(text: str, path: str) -> cst.Module | Unparsable:

@@ -11,8 +11,8 @@ class UnreadableFile(Rule):
     explanation = """
 ## What it checks
 That the file can be read and decoded as UTF-8, the encoding Python source files use by
-default. The finding is at line 1 when the file cannot be read, and at the line of the
-first undecodable byte otherwise; the other files are still linted.
+default. The finding is at line 1 (a fact about the whole file); its message names the
+line of the first undecodable byte. The other files are still linted.
 
 ## Why
 An unreadable driver cannot be linted, and an undecodable one fails at import.
@@ -27,6 +27,6 @@ Save the file as UTF-8 (most editors: "Save with encoding"), or fix its permissi
     ]
     INVALID = [
         Example(b"name = 'Z\xfcrich'  # expect: OSD901\n", path="latin1.py"),
-        Example(b"x = 1\ny = '\xff\xfe'  # expect: OSD901\n", path="second_line.py"),
+        Example(b"x = 1  # expect: OSD901\ny = '\xff\xfe'\n", path="second_line.py"),
         Example(b"# \x80 stray byte in a comment  # expect: OSD901\n", path="stray.py"),
     ]

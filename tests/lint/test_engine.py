@@ -29,10 +29,10 @@ def test_a_file_that_does_not_parse_is_osd900_where_cpython_says_and_others_are_
     assert "invalid syntax" in outcome.findings[1].message
 
 
-def test_undecodable_bytes_are_osd901_at_their_line():
+def test_undecodable_bytes_are_osd901_at_line_1_naming_the_bytes_line():
     outcome = lint_files({"latin.py": b"x = 1\nname = 'Z\xfcrich'\n"})
-    assert summary(outcome) == [("latin.py", 2, 1, "OSD901")]
-    assert "not valid UTF-8" in outcome.findings[0].message
+    assert summary(outcome) == [("latin.py", 1, 1, "OSD901")]
+    assert "not valid UTF-8 (byte 0xfc on line 2)" in outcome.findings[0].message
 
 
 def test_an_unreadable_file_is_osd901_naming_the_reason(tmp_path):
