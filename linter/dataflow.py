@@ -24,7 +24,7 @@ from .drivers import DriverClass, ctx_name, literal_string
 from .flow import Exit, Flow, State
 from .metrics import self_method_called
 from .names import dotted
-from .walk import calls_in
+from .walk import NESTED_SCOPES, descendants
 
 Labels = frozenset
 NO_LABELS: Labels = frozenset()
@@ -95,6 +95,7 @@ class ValueFlow:
     helpers it calls one level deep)."""
 
     merge = staticmethod(frozenset.union)
+    collects: tuple[type, ...] = (cst.Call,)  # the nodes ``check`` wants from each statement
 
     def __init__(self, ctx: str = "ctx") -> None:
         self.ctx_name = ctx
@@ -110,15 +111,18 @@ class ValueFlow:
         """The labels of what iterating over ``node`` yields."""
         return self.labels(node, state)
 
-    def check(self, node: cst.CSTNode, state: State, calls: list[cst.Call]) -> None:
-        """Look at a statement (or a compound statement's header) and the calls it
-        makes, with the state before it."""
+    def check(self, node: cst.CSTNode, state: State, parts: list[cst.CSTNode]) -> None:
+        """Look at a statement (or a compound statement's header) and its ``parts``,
+        with the state before it."""
 
-    def calls(self, node: cst.CSTNode) -> Iterable[cst.Call]:
-        """The calls ``node`` makes (a rule fed by the engine's walk may know them already)."""
-        return calls_in(node)
+    def parts(self, node: cst.CSTNode) -> Iterable[cst.CSTNode]:
+        """The nodes of the ``collects`` types that ``node`` evaluates, outer ones first
+        (not those in nested functions, classes, lambdas). A rule fed by the engine's
+        walk may know them already."""
+        return [n for n in (node, *descendants(node, stop=NESTED_SCOPES))
+                if isinstance(n, self.collects)]
 
-    def transfer(self, node: cst.CSTNode, state: State, calls: list[cst.Call]) -> State:
+    def transfer(self, node: cst.CSTNode, state: State, parts: list[cst.CSTNode]) -> State:
         """The state after ``node``: its bindings (a rule may add facts of its own)."""
         return self.bind(node, state)
 
@@ -146,12 +150,13 @@ class ValueFlow:
         return self.driver.method(name)
 
     def _effect(self, node: cst.CSTNode, state: State) -> State:
-        calls = list(self.calls(node))
-        self.check(node, state, calls)
+        parts = list(self.parts(node))
+        self.check(node, state, parts)
         if self._helper_starts is not None:
-            for call in calls:
-                self._note_helper_call(call, state)
-        return self.transfer(node, state, calls)
+            for call in parts:
+                if isinstance(call, cst.Call):
+                    self._note_helper_call(call, state)
+        return self.transfer(node, state, parts)
 
     def _note_helper_call(self, call: cst.Call, state: State) -> None:
         method = self.helper_of(call)

@@ -229,7 +229,7 @@ class _Mutations(ValueFlow):
     def _kinds(self, node: cst.BaseExpression, state: State) -> set[str]:
         return {kind for kind, _ in self.labels(node, state)}
 
-    def check(self, node: cst.CSTNode, state: State, calls: list[cst.Call]) -> None:
+    def check(self, node: cst.CSTNode, state: State, calls: list[cst.CSTNode]) -> None:
         if isinstance(node, cst.Assign):
             for target in node.targets:
                 self._target(node, target.target, state, "assignment to")
