@@ -65,9 +65,12 @@ def key(node: cst.BaseExpression) -> str | None:
     return None
 
 
-def called_name(call: cst.Call) -> str:
-    """The last part of the called name: ``read_sql`` for ``pd.read_sql(...)``."""
-    func = call.func
+def called_name(node: cst.BaseExpression) -> str:
+    """The last part of the called name: ``read_sql`` for ``pd.read_sql(...)``; ""
+    when ``node`` is not a call."""
+    if not isinstance(node, cst.Call):
+        return ""
+    func = node.func
     if isinstance(func, cst.Attribute):
         return func.attr.value
     return func.value if isinstance(func, cst.Name) else ""
@@ -142,6 +145,11 @@ class ValueFlow:
         for name, helper_start in starts.items():
             self.analyse(driver.methods[name], helper_start)
 
+    @property
+    def in_run(self) -> bool:
+        """Whether ``analyse_driver`` is following ``run`` (not one of its helpers)."""
+        return self._helper_starts is not None
+
     def helper_of(self, call: cst.Call) -> cst.FunctionDef | None:
         """The driver's method that ``call`` calls as ``self.<method>(...)``, not ``run``."""
         name = self_method_called(call)
@@ -152,7 +160,7 @@ class ValueFlow:
     def _effect(self, node: cst.CSTNode, state: State) -> State:
         parts = list(self.parts(node))
         self.check(node, state, parts)
-        if self._helper_starts is not None:
+        if self.in_run:
             for call in parts:
                 if isinstance(call, cst.Call):
                     self._note_helper_call(call, state)

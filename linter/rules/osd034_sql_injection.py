@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-import re
-
 import libcst as cst
 
 from ..dataflow import NO_LABELS, Labels, ValueFlow, called_name, key, labels_of
-from ..drivers import DriverClass, literal_string, parameter_names
+from ..drivers import DriverClass, parameter_names
 from ..flow import State
 from ..names import dotted
 from ..rule import Example, FileContext, Rule
 from ..sql import looks_like_statement
-from ..sql_calls import WRAPPING, executed_query, query_argument
+from ..sql_text import (
+    WRAPPING,
+    composition_pieces,
+    executed_query,
+    is_composition,
+    is_quoting,
+    nested_compositions,
+    query_argument,
+)
 
 CONFIG, INPUTS, COLUMNS = "config values", "inputs", "DataFrame column names"
 SOURCES = (CONFIG, INPUTS, COLUMNS)
@@ -20,11 +26,7 @@ COMPOSED = "composed"  # (COMPOSED, node, sources): text built from them, not ye
 SQL_RAW = "sql-raw"  # (SQL_RAW, sources): psycopg sql.SQL(...) of such a value
 COMPOSABLE = ("composable",)  # any other psycopg sql object: formats its arguments safely
 REPORTED = ("reported",)  # text already reported where it was built
-SAFE_CALLS = frozenset({"int", "float", "bool", "len", "round", "abs", "Identifier", "Literal",
-                        "Placeholder", "connect", "create_engine", "cursor"})
 NUMERIC_ATTRIBUTES = frozenset({"shape", "size", "ndim", "empty"})
-_FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
-_PERCENT_FIELD = re.compile(r"%(\([^)]*\))?[-#0 +]*\d*(\.\d+)?[sdifr]")
 
 
 class SqlInjection(Rule):
@@ -241,7 +243,7 @@ class _Composition(ValueFlow):
     def labels(self, node: cst.BaseExpression, state: State) -> Labels:
         if (name := key(node)) is not None and (held := labels_of(state, name)):
             return held
-        if _is_composition(node):
+        if is_composition(node):
             return self._composition(node, state)
         if isinstance(node, cst.Call):
             return self._call(node, state)
@@ -258,7 +260,7 @@ class _Composition(ValueFlow):
 
     def _call(self, call: cst.Call, state: State) -> Labels:
         name = called_name(call)
-        if _is_quoting(name):
+        if is_quoting(name):
             return NO_LABELS
         args = [a.value for a in call.args]
         func = call.func
@@ -269,7 +271,7 @@ class _Composition(ValueFlow):
         if receiver is not None and COMPOSABLE in self.labels(receiver, state):
             return self._composed_sql(call, name, args, state)
         if name == "map" and len(args) == 2:
-            quoting = _is_quoting((dotted(args[0]) or "").rsplit(".", 1)[-1])
+            quoting = is_quoting((dotted(args[0]) or "").rsplit(".", 1)[-1])
             return NO_LABELS if quoting else self.labels(args[1], state)
         found = self._all(args, state)
         return found | self.labels(receiver, state) if receiver is not None else found
@@ -296,10 +298,10 @@ class _Composition(ValueFlow):
     def _composition(self, node: cst.BaseExpression, state: State) -> Labels:
         """Text built from pieces: reported here when it looks like SQL and a piece
         carries a source; else marked COMPOSED, to be reported if it reaches SQL."""
-        how, pieces = _pieces(node)
+        how, pieces = composition_pieces(node)
         inner = [p for p in pieces if not isinstance(p, str)]
         found = self._all(inner, state)
-        self.reported.update(p for p in _nested_compositions(node) if p is not node)
+        self.reported.update(p for p in nested_compositions(node) if p is not node)
         sources = _sources(found)
         if not sources:
             return NO_LABELS
@@ -314,7 +316,7 @@ class _Composition(ValueFlow):
         for part in parts:
             if part in self.reported:
                 continue
-            if _is_composition(part):
+            if is_composition(part):
                 self._composition(part, state)
             elif isinstance(part, cst.Call) and (query := _sql_argument(part)) is not None:
                 for label in self.labels(query, state):
@@ -334,64 +336,6 @@ def _sql_argument(call: cst.Call) -> cst.BaseExpression | None:
     if called_name(call) in WRAPPING:
         return query_argument(call)
     return executed_query(call)
-
-
-def _is_quoting(name: str) -> bool:
-    lowered = name.lower()
-    return name in SAFE_CALLS or "quote" in lowered or "escape" in lowered
-
-
-def _is_composition(node: cst.CSTNode) -> bool:
-    if isinstance(node, (cst.FormattedString, cst.ConcatenatedString)):
-        return True
-    if isinstance(node, cst.BinaryOperation):
-        return isinstance(node.operator, cst.Add) or (
-            isinstance(node.operator, cst.Modulo) and _is_text(node.left))
-    return isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
-        and node.func.attr.value == "format" and _is_text(node.func.value)
-
-
-def _is_text(node: cst.CSTNode) -> bool:
-    return isinstance(node, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString))
-
-
-def _pieces(node: cst.BaseExpression) -> tuple[str, list]:
-    """(how a composition is built, its literal texts and the expressions between them)."""
-    if isinstance(node, cst.Call):  # "...".format(...)
-        texts = [_FORMAT_FIELD.sub(" x ", p) if isinstance(p, str) else p
-                 for p in _flat(node.func.value)]
-        return ".format", texts + [a.value for a in node.args]
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
-        texts = [_PERCENT_FIELD.sub(" x ", p) if isinstance(p, str) else p
-                 for p in _flat(node.left)]
-        return "%", texts + [node.right]
-    if isinstance(node, cst.BinaryOperation):
-        return "+", _flat(node.left) + _flat(node.right)
-    if isinstance(node, cst.ConcatenatedString):
-        pieces = _flat(node.left) + _flat(node.right)
-        formatted = any(isinstance(p, cst.FormattedString) for p in _nested_compositions(node))
-        return ("an f-string" if formatted else "a string"), pieces
-    return "an f-string", [p.value if isinstance(p, cst.FormattedStringText) else p.expression
-                           for p in node.parts]
-
-
-def _flat(node: cst.BaseExpression) -> list:
-    """A piece of a composition: its own pieces when it is one, its text when literal."""
-    if _is_composition(node):
-        return _pieces(node)[1]
-    text = literal_string(node)
-    return [text] if text is not None else [node]
-
-
-def _nested_compositions(node: cst.BaseExpression):
-    """The compositions ``node`` is made of (its ``+`` chain, implicit concatenation)."""
-    yield node
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
-        yield from _nested_compositions(node.left)
-        yield from _nested_compositions(node.right)
-    elif isinstance(node, cst.ConcatenatedString):
-        yield from _nested_compositions(node.left)
-        yield from _nested_compositions(node.right)
 
 
 def _operands(node: cst.BaseExpression) -> list[cst.BaseExpression]:
