@@ -92,6 +92,31 @@ def arguments_by_parameter(method: cst.FunctionDef,
     return pairs
 
 
+_HEADERS = ((cst.If, "test"), (cst.While, "test"), (cst.For, "iter"), (cst.WithItem, "item"),
+            (cst.Match, "subject"))
+
+
+def anchor(ancestors: list[cst.CSTNode],
+           node: cst.CSTNode) -> tuple[cst.FunctionDef | None, cst.CSTNode] | None:
+    """(the function, the node that flow.Flow hands to its effect) for a node met in
+    the engine's walk, ``ancestors`` being the path down to it: the small statement
+    holding it, or the header (an ``if``'s test, a ``for``'s iterable...) it is in.
+    The function is None at module or class level; None for nodes in a ``def`` line
+    (decorators, defaults)."""
+    path = [*ancestors, node]
+    for index in range(len(path) - 1, 0, -1):
+        current, parent = path[index], path[index - 1]
+        if isinstance(current, cst.BaseSmallStatement) or any(
+                isinstance(parent, kind) and getattr(parent, field) is current
+                for kind, field in _HEADERS):
+            function = next((a for a in reversed(path[:index]) if isinstance(a, cst.FunctionDef)),
+                            None)
+            return function, current
+        if isinstance(current, (cst.FunctionDef, cst.ClassDef)):
+            return None
+    return None
+
+
 class ValueFlow:
     """A rule's data flow: subclass it, say what an expression's labels are and what
     to check, then ``analyse`` one function or ``analyse_driver`` (``run`` and the
