@@ -139,6 +139,11 @@ class ValueFlow:
         """The labels of what iterating over ``node`` yields."""
         return self.labels(node, state)
 
+    def pair_labels(self, node: cst.BaseExpression, state: State) -> tuple[Labels, Labels] | None:
+        """For ``for key, value in node``: the labels of each part, when the rule tells
+        them apart (``d.items()``); None: both get ``element_labels``."""
+        return None
+
     def check(self, node: cst.CSTNode, state: State, parts: list[cst.CSTNode]) -> None:
         """Look at a statement (or a compound statement's header) and its ``parts``,
         with the state before it."""
@@ -239,5 +244,12 @@ class ValueFlow:
 
     def _bind_binder(self, binder: cst.For | cst.WithItem, state: State) -> State:
         if isinstance(binder, cst.For):
-            return self.store(state, binder.target, self.element_labels(binder.iter, state))
+            target = binder.target
+            pair = self.pair_labels(binder.iter, state) if isinstance(target, cst.Tuple) \
+                and len(target.elements) == 2 else None
+            if pair is not None:
+                for element, labels in zip(target.elements, pair, strict=True):
+                    state = self.store(state, element.value, labels)
+                return state
+            return self.store(state, target, self.element_labels(binder.iter, state))
         return self.store(state, binder.asname.name, self.labels(binder.item, state))

@@ -22,7 +22,8 @@ SECRET_WORDS = ("password", "passwd", "pwd", "secret", "token", "apikey", "priva
 # Names that mention a secret but hold something else: token_count, password_file, token_url.
 NOT_SECRET_ENDINGS = ("count", "file", "path", "name", "type", "len", "length", "url", "uri",
                       "endpoint", "hash", "id", "expiry", "expires", "ttl", "env", "var",
-                      "field", "required", "set")
+                      "field", "required", "set", "tokens", "secrets", "usage", "limit", "size",
+                      "timeout", "version")
 WHOLE_DICTS = ("config", "resolved_connection")  # they hold the connection's secrets
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical",
                          "fatal", "log"})
@@ -58,7 +59,7 @@ exception, anywhere in a module (test files excepted). A secret is:
   `AWS_SECRET_ACCESS_KEY` are secrets), also `os.environ["DB_PASSWORD"]` and
   `os.getenv("API_TOKEN")`;
 - a whole `config` or `resolved_connection` dict (`config` is `run`'s third parameter,
-  and any parameter so named), `config["resolved_connection"]`;
+  and any parameter so named), `config["resolved_connection"]`, `self.config`;
 - a parameter named as a secret;
 - any name bound to one of those (also by tuple unpacking, loops over `.items()` /
   `.values()`, module-level assignments), and any string built from one with an f-string,
@@ -87,8 +88,11 @@ ctx.log_event("connecting", {"host": conn["host"], "user": conn["user"], "passwo
 Intra-procedural (per function), with the helpers of a driver's `run` one level deep;
 values returned by functions other than the string-building ones above, values rebuilt
 by comprehensions, and exception objects (`str(e)`) are not followed. Decision: a key
-that mentions a secret but ends like a count, file, path, name, type, URL, id or hash
-(`token_count`, `password_file`) is not a secret, although the runtime masks it too.
+that mentions a secret but ends like a count, file, path, name, type, URL, id, hash,
+size, limit, timeout or a plural (`token_count`, `password_file`, `max_tokens`, a spec's
+list of `secrets`) is not a secret, although the runtime masks it too; the keys of
+`for key, value in config.items()` are not secrets, the values are; an attribute
+`config` is the config dict only on `self` (`args.config` is usually a file name).
 """
     VALID = [
         Example("""
@@ -141,6 +145,19 @@ that mentions a secret but ends like a count, file, path, name, type, URL, id or
                     raise PermissionError(f"the API rejected the key for {url}")
                 return response.json()
         """, path="api_client.py"),
+        Example("""
+            import logging
+
+            logger = logging.getLogger("osiris.validate")
+
+            def validate(args, config, usage, spec):
+                logger.info("validating %s", args.config)
+                for key, value in config.items():
+                    if key not in ("host", "user", "password"):
+                        raise KeyError(f"unknown connection key {key!r}")
+                logger.info("used %s tokens", usage.get("total_tokens", 0))
+                print({"secrets": spec.get("secrets", []), "name": spec["name"]})
+        """, path="validate_cmd.py"),
     ]
     INVALID = [
         Example("""
@@ -191,6 +208,21 @@ that mentions a secret but ends like a count, file, path, name, type, URL, id or
                 except OSError as error:
                     raise RuntimeError(f"{url} failed with {client_secret}") from error  # expect: OSD030
         """, path="shop_api.py"),
+        Example("""
+            import logging
+
+            logger = logging.getLogger(__name__)
+
+            class SnowflakeExtractorDriver:
+                def __init__(self, config):
+                    self._config = config
+
+                def run(self, step_id, config, inputs, ctx):
+                    for name, value in config["resolved_connection"].items():
+                        logger.debug("connection %s = %s", name, value)  # expect: OSD030
+                    logger.debug("driver config: %s", self._config)  # expect: OSD030
+                    return {"df": self._read(config)}
+        """, path="snowflake_extractor_driver.py"),
     ]
 
     def __init__(self) -> None:
@@ -301,7 +333,10 @@ class _Secrets(ValueFlow):
             literal = literal_string(index.value) if isinstance(index, cst.Index) else None
             return _by_key(literal) if literal is not None else self.labels(node.value, state)
         if isinstance(node, cst.Attribute):
-            return _by_key(node.attr.value.lstrip("_"))
+            name = node.attr.value.lstrip("_")
+            if name in WHOLE_DICTS:  # args.config is a path; self.config is the step's config
+                return frozenset({name}) if dotted(node.value) == "self" else NO_LABELS
+            return _by_key(name)
         if isinstance(node, cst.Call):
             return self._call(node, state)
         if isinstance(node, cst.Dict):
@@ -316,6 +351,12 @@ class _Secrets(ValueFlow):
         if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
             return self._all([e.value for e in node.elements], state)
         return NO_LABELS
+
+    def pair_labels(self, node: cst.BaseExpression, state: State) -> tuple[Labels, Labels] | None:
+        """``for key, value in d.items()``: the keys are names, not secrets."""
+        if isinstance(node, cst.Call) and called_name(node) == "items":
+            return NO_LABELS, self.labels(node, state)
+        return None
 
     def element_labels(self, node: cst.BaseExpression, state: State) -> Labels:
         """Iterating over a dict yields its keys: only ``.items()``/``.values()`` carry."""
