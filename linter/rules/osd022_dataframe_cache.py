@@ -21,13 +21,14 @@ MUTABLE_FACTORIES = frozenset({"list", "dict", "set", "bytearray", "defaultdict"
                                "deque", "Counter", "DataFrame"})
 MUTABLE_LITERALS = (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)
 KEEP_LOCAL = "keep per-run state in local variables"
+SHARED = " (a registered driver is one instance, shared by every run)"
 
 
 class DataframeCache(Rule):
     code = "OSD022"
     name = "dataframe-cache"
-    message = "{what}: state that outlives the run on a shared driver; the contract says " \
-              "never cache between runs: {remedy}"
+    message = "{what}: state that outlives the run{shared}; the contract says never cache " \
+              "between runs: {remedy}"
     whole_module = True
     subscribes = (cst.Call, cst.Assign, cst.AugAssign)
     explanation = """
@@ -237,7 +238,7 @@ writes into an attribute (`self._cache[k] = v`, `.append`) count as assigning to
                 or containers.is_local(function, name):
             return
         file.report(self, node, what=f"{_code(node)} writes into the module-level {name}",
-                    remedy=KEEP_LOCAL)
+                    shared="", remedy=KEEP_LOCAL)
 
     def check_file(self, file: FileContext) -> None:
         self.containers.take(file)
@@ -252,12 +253,12 @@ writes into an attribute (`self._cache[k] = v`, `.append`) count as assigning to
                 target = target.func if isinstance(target, cst.Call) else target
                 if file.imports.qualify(target) in CACHE_DECORATORS:
                     file.report(self, decorator, what=f"@{dotted(target)} on {method.name.value}",
-                                remedy="compute what a run needs inside the run")
+                                shared=SHARED, remedy="compute what a run needs inside the run")
         followed = _RunState(driver, _class_names(file.module))
         for method, node, what in followed.findings():
             remedy = "default to None and create it inside" if "default" in what else KEEP_LOCAL
             where = "run" if method is driver.run else f"{method.name.value} (called by run)"
-            file.report(self, node, what=f"{what} in {where}", remedy=remedy)
+            file.report(self, node, what=f"{what} in {where}", shared=SHARED, remedy=remedy)
 
 
 @dataclass

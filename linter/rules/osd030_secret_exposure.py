@@ -23,7 +23,7 @@ SECRET_WORDS = ("password", "passwd", "pwd", "secret", "token", "apikey", "priva
 NOT_SECRET_ENDINGS = ("count", "file", "path", "name", "type", "len", "length", "url", "uri",
                       "endpoint", "hash", "id", "expiry", "expires", "ttl", "env", "var",
                       "field", "required", "set", "tokens", "secrets", "usage", "limit", "size",
-                      "timeout", "version")
+                      "timeout", "version", "format")
 WHOLE_DICTS = ("config", "resolved_connection")  # they hold the connection's secrets
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical",
                          "fatal", "log"})
@@ -89,7 +89,7 @@ Intra-procedural (per function), with the helpers of a driver's `run` one level 
 values returned by functions other than the string-building ones above, values rebuilt
 by comprehensions, and exception objects (`str(e)`) are not followed. Decision: a key
 that mentions a secret but ends like a count, file, path, name, type, URL, id, hash,
-size, limit, timeout or a plural (`token_count`, `password_file`, `max_tokens`, a spec's
+size, limit, timeout, format or a plural (`token_count`, `password_file`, `max_tokens`, a spec's
 list of `secrets`) is not a secret, although the runtime masks it too; the keys of
 `for key, value in config.items()` are not secrets, the values are; an attribute
 `config` is the config dict only on `self` (`args.config` is usually a file name).
