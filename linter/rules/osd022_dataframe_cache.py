@@ -227,14 +227,14 @@ writes into an attribute (`self._cache[k] = v`, `.append`) count as assigning to
 
     # -- module containers written inside functions (whole module) ----------------------
     def visit(self, node: cst.CSTNode, file: FileContext, driver: DriverClass | None) -> None:
-        name = _written_container(node)
-        if name is None:
+        containers = self.containers(file)
+        names = containers.names(file.module)
+        name = _written_container(node) if names else None
+        if name not in names:
             return
         function = next((a for a in reversed(file.ancestors) if isinstance(a, cst.FunctionDef)),
                         None)
-        containers = self.containers(file)
-        if function is None or name not in containers.names(file.module) \
-                or function.name.value in containers.import_time(file.module) \
+        if function is None or function.name.value in containers.import_time(file.module) \
                 or containers.is_local(function, name):
             return
         file.report(self, node, what=f"{_code(node)} writes into the module-level {name}",

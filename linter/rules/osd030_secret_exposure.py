@@ -231,11 +231,13 @@ list of `secrets`) is not a secret, although the runtime masks it too; the keys 
     def visit(self, node: cst.Call | cst.Raise, file: FileContext,
               driver: DriverClass | None) -> None:
         if isinstance(node, cst.Raise):
-            sink = "a raised exception's message" if node.exc is not None else None
+            sink = "a raised exception's message" if _may_carry(node.exc) else None
             helper = False
         else:
             sink = _sink(node, file)
             helper = not sink and driver is not None and self_method_called(node) is not None
+            if sink and not any(_may_carry(a.value) for a in node.args):
+                sink = None
         if not (sink or helper):
             return
         where = anchor(file.ancestors, node)
@@ -275,6 +277,19 @@ class _Gathered:
     sinks: dict[cst.CSTNode, str] = field(default_factory=dict)
     functions: set[cst.FunctionDef] = field(default_factory=set)  # those that hold a sink
     outside_functions: list[cst.CSTNode] = field(default_factory=list)  # statements with one
+
+
+def _may_carry(node: cst.BaseExpression | None) -> bool:
+    """Whether a value could hold a secret: not a literal (``raise ValueError("...")``)."""
+    if node is None or isinstance(node, (cst.SimpleString, cst.Integer, cst.Float)):
+        return False
+    if isinstance(node, cst.Call):
+        return any(_may_carry(a.value) for a in node.args)
+    if isinstance(node, cst.ConcatenatedString):
+        return _may_carry(node.left) or _may_carry(node.right)
+    if isinstance(node, cst.FormattedString):
+        return any(isinstance(p, cst.FormattedStringExpression) for p in node.parts)
+    return not (isinstance(node, cst.Name) and node.value in ("None", "True", "False"))
 
 
 def _sink(call: cst.Call, file: FileContext) -> str | None:
