@@ -29,7 +29,9 @@ LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception
                          "fatal", "log"})
 CTX_METHODS = frozenset({"log_event", "log_metric"})
 # Calls whose result carries what they were given.
-PASSING_CALLS = frozenset({"str", "repr", "format", "dict", "list", "tuple", "dumps", "pformat",
+# Calls that iterate their argument: over a dict, they see its keys only.
+KEY_LISTS = frozenset({"list", "tuple", "set", "sorted", "frozenset"})
+PASSING_CALLS = frozenset({"str", "repr", "format", "dict", "dumps", "pformat",
                            "copy", "deepcopy", "quote", "quote_plus", "urlencode", "join",
                            "items", "values", "encode", "decode", "strip", "lstrip", "rstrip",
                            "lower", "upper", "replace", "format_map"})
@@ -155,7 +157,8 @@ list of `secrets`) is not a secret, although the runtime masks it too; the keys 
                 for key, value in config.items():
                     if key not in ("host", "user", "password"):
                         raise KeyError(f"unknown connection key {key!r}")
-                logger.info("used %s tokens", usage.get("total_tokens", 0))
+                logger.info("used %s tokens, config keys %s", usage.get("total_tokens", 0),
+                            sorted(config))
                 print({"secrets": spec.get("secrets", []), "name": spec["name"]})
         """, path="validate_cmd.py"),
     ]
@@ -221,6 +224,8 @@ list of `secrets`) is not a secret, although the runtime masks it too; the keys 
                     for name, value in config["resolved_connection"].items():
                         logger.debug("connection %s = %s", name, value)  # expect: OSD030
                     logger.debug("driver config: %s", self._config)  # expect: OSD030
+                    values = list(config["resolved_connection"].values())
+                    ctx.log_event("connection", {"values": values})  # expect: OSD030
                     return {"df": self._read(config)}
         """, path="snowflake_extractor_driver.py"),
     ]
@@ -395,6 +400,11 @@ class _Secrets(ValueFlow):
         args = [a.value for a in call.args]
         if name == "replace" and len(args) > 1 and _MASKED.fullmatch(literal_string(args[1]) or ""):
             return NO_LABELS
+        if name in KEY_LISTS and len(args) == 1:
+            found = self.labels(args[0], state)
+            if called_name(args[0]) in ("items", "values"):
+                return found
+            return found - set(WHOLE_DICTS)  # list(config): its keys, not its values
         if name in PASSING_CALLS or name.endswith(("Error", "Exception", "Warning")):
             receiver = [call.func.value] if isinstance(call.func, cst.Attribute) else []
             return self._all(receiver + args, state)
