@@ -11,6 +11,7 @@ from ..names import dotted
 from ..rule import Example, FileContext, Rule
 from ..sql import looks_like_statement
 from ..sql_text import (
+    QUERY_KEYWORDS,
     WRAPPING,
     composition_pieces,
     executed_query,
@@ -27,6 +28,7 @@ SQL_RAW = "sql-raw"  # (SQL_RAW, sources): psycopg sql.SQL(...) of such a value
 COMPOSABLE = ("composable",)  # any other psycopg sql object: formats its arguments safely
 REPORTED = ("reported",)  # text already reported where it was built
 NUMERIC_ATTRIBUTES = frozenset({"shape", "size", "ndim", "empty"})
+SQL_ENTRIES = tuple(f"[{name!r}]" for name in QUERY_KEYWORDS)  # config["query"], config["sql"]
 
 
 class SqlInjection(Rule):
@@ -68,6 +70,10 @@ users`), and even harmless names break on a quote, a space or a reserved word.
 - Numbers: values passed through `int()`, `float()`, `len()`, `round()`.
 - Literal-only composition, and raw values that are not composed (an extractor running
   `config["query"]` as it is: that is OSD031's concern).
+- Decision: entries named `query`, `sql`, `statement`, `operation` or `sql_query`
+  (`config["query"]`) hold SQL by design, not values: wrapping one
+  (`f"SELECT * FROM ({config['query']}) AS q LIMIT 100"`) is not an injection; OSD031
+  wants it checked as read-only.
 
 ## Fix
 ```python
@@ -147,7 +153,8 @@ name that contains a quote.
                     con = self._connect(config)
                     df = con.execute("SELECT * FROM read_parquet(?)", [config["path"]]).df()
                     df = con.sql(config["query"]).df()
-                    return {"df": df}
+                    sample = con.sql(f"SELECT * FROM ({config['query']}) AS q LIMIT 100").df()
+                    return {"df": df, "sample": sample}
         """, path="duckdb_extractor_driver.py"),
     ]
     INVALID = [
@@ -241,8 +248,11 @@ class _Composition(ValueFlow):
 
     # -- labels ---------------------------------------------------------------------
     def labels(self, node: cst.BaseExpression, state: State) -> Labels:
-        if (name := key(node)) is not None and (held := labels_of(state, name)):
+        name = key(node)
+        if name is not None and (held := labels_of(state, name)):
             return held
+        if name is not None and name.endswith(SQL_ENTRIES):
+            return NO_LABELS  # config["query"]: SQL by design (OSD031 checks it), not a value
         if is_composition(node):
             return self._composition(node, state)
         if isinstance(node, cst.Call):
