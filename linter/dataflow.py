@@ -237,8 +237,6 @@ class ValueFlow:
             for element in target.elements:
                 state = self.store(state, element.value, labels)
             return state
-        if isinstance(target, cst.StarredElement):
-            return self.store(state, target.value, labels)
         name = key(target)
         return rebind(state, name, labels) if name else state
 
