@@ -16,6 +16,13 @@ Decisions:
 - a loop body may run zero times, except ``while True`` (left only by break);
 - an ``if`` whose test only guards ``ctx`` (``if ctx:``, ``if ctx is not None``,
   ``if ctx and hasattr(ctx, "log_metric")``) is taken: the contract's guarded forms.
+
+The data-flow rules (dataflow.py) ask what may hold on some path instead: they
+give a ``merge`` (union) for where paths meet, and a ``bind(binder, state)`` hook
+that sees the names a ``for`` loop (``cst.For``) or a ``with ... as`` item
+(``cst.WithItem``) binds, after the effect of its header.
+Their ``except`` handlers start from what may hold at the start or the end of the
+``try`` body (an approximation of "anywhere in it").
 """
 
 from __future__ import annotations
@@ -30,6 +37,8 @@ from .names import dotted
 
 State = frozenset
 Effect = Callable[[cst.CSTNode, State], State]
+Merge = Callable[[State, State], State]
+Bind = Callable[[cst.For | cst.WithItem, State], State]
 
 
 @dataclass(frozen=True)
@@ -47,21 +56,25 @@ class _Loop:
     breaks: list[State] = field(default_factory=list)
 
 
-def join(*states: State | None) -> State | None:
-    """Facts that hold on every live path (None: no path gets here)."""
+def join(*states: State | None, merge: Merge = frozenset.intersection) -> State | None:
+    """Facts that hold on every live path (None: no path gets here); with another
+    ``merge``, what it makes of them (``frozenset.union``: facts of some path)."""
     live = [s for s in states if s is not None]
     if not live:
         return None
     result = live[0]
     for state in live[1:]:
-        result = result & state
+        result = merge(result, state)
     return result
 
 
 class Flow:
-    def __init__(self, effect: Effect, ctx_name: str = "ctx") -> None:
+    def __init__(self, effect: Effect, ctx_name: str = "ctx",
+                 merge: Merge = frozenset.intersection, bind: Bind | None = None) -> None:
         self.effect = effect
         self.ctx_name = ctx_name
+        self.merge = merge
+        self.bind = bind
         self._exits: list[Exit] = []
         self._finally: list[list[cst.BaseStatement]] = []
         self._loops: list[_Loop] = []
@@ -125,10 +138,12 @@ class Flow:
             other = self._block(node.orelse.body.body, state)
         else:
             other = state
-        return join(taken, other)
+        return self._join(taken, other)
 
     def _for(self, node: cst.For, state: State) -> State | None:
         state = self.effect(node.iter, state)
+        if self.bind is not None:
+            state = self.bind(node, state)
         return self._loop(node, state, may_skip=True)
 
     def _while(self, node: cst.While, state: State) -> State | None:
@@ -140,22 +155,23 @@ class Flow:
         self._loops.append(_Loop())
         end = self._block(node.body.body, state)
         loop = self._loops.pop()
-        finished = join(state, end) if may_skip else None
+        finished = self._join(state, end) if may_skip else None
         if node.orelse is not None and finished is not None:
             finished = self._block(node.orelse.body.body, finished)
-        return join(finished, *loop.breaks)
+        return self._join(finished, *loop.breaks)
 
     def _try(self, node: cst.Try | cst.TryStar, state: State) -> State | None:
         final = list(node.finalbody.body.body) if node.finalbody else None
         if final is not None:
             self._finally.append(final)
         end = self._block(node.body.body, state)
-        handled = [self._block(h.body.body, state) for h in node.handlers]
+        caught = state if self.merge is frozenset.intersection else self._join(state, end)
+        handled = [self._block(h.body.body, caught) for h in node.handlers]
         if node.orelse is not None and end is not None:
             end = self._block(node.orelse.body.body, end)
         if final is not None:
             self._finally.pop()
-        after = join(end, *handled)
+        after = self._join(end, *handled)
         if final is not None and after is not None:
             after = self._block(final, after)
         return after
@@ -163,13 +179,18 @@ class Flow:
     def _with(self, node: cst.With, state: State) -> State | None:
         for item in node.items:
             state = self.effect(item.item, state)
+            if self.bind is not None and item.asname is not None:
+                state = self.bind(item, state)
         return self._block(node.body.body, state)
 
     def _match(self, node: cst.Match, state: State) -> State | None:
         state = self.effect(node.subject, state)
         ends = [self._block(case.body.body, state) for case in node.cases]
         exhaustive = any(_is_wildcard(case.pattern) and case.guard is None for case in node.cases)
-        return join(*ends, *([] if exhaustive else [state]))
+        return self._join(*ends, *([] if exhaustive else [state]))
+
+    def _join(self, *states: State | None) -> State | None:
+        return join(*states, merge=self.merge)
 
     def _is_ctx_guard(self, test: cst.BaseExpression) -> bool:
         return is_ctx_guard(test, self.ctx_name)

@@ -1,0 +1,253 @@
+"""What names may hold along the paths of a method: the data flow shared by
+OSD021 (input frames), OSD030 (secrets), OSD031 (queries) and OSD034 (SQL text).
+
+A state is a frozenset of ``(name, label)`` facts: on some path to this point,
+``name`` may hold a value that carries ``label``. A rule says which labels an
+expression carries (``labels``) and what to look at in each statement (``check``,
+given the state before it); ``ValueFlow`` keeps the books: assignments, tuple
+unpacking, ``for``/``with`` targets, augmented assignment, ``del``, paths merged
+by union (flow.Flow), and the helper methods ``run`` calls one level deep, whose
+parameters start with the labels of the arguments of every such call.
+
+Besides plain names, a few expressions have a key and can hold facts
+(``config["query"]`` and ``config.get("query")`` are both ``config['query']``,
+``self.query`` is ``self.query``); rebinding a name forgets the facts of its keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+
+import libcst as cst
+
+from .drivers import DriverClass, ctx_name, literal_string
+from .flow import Exit, Flow, State
+from .metrics import self_method_called
+from .names import dotted
+from .walk import NESTED_SCOPES, descendants
+
+Labels = frozenset
+NO_LABELS: Labels = frozenset()
+
+
+def labels_of(state: State, name: str) -> Labels:
+    return frozenset(label for held, label in state if held == name)
+
+
+def rebind(state: State, name: str, labels: Iterable[Hashable]) -> State:
+    """``state`` after ``name = <value with labels>``: its keys are forgotten too."""
+    kept = [fact for fact in state if not _is_or_under(fact[0], name)]
+    return frozenset([*kept, *((name, label) for label in labels)])
+
+
+def _is_or_under(held: str, name: str) -> bool:
+    return held == name or (held.startswith(name) and held[len(name)] in "[.")
+
+
+def key(node: cst.BaseExpression) -> str | None:
+    """``config['query']`` for ``config["query"]`` and ``config.get("query")``,
+    ``a.b`` for attributes; None for anything else."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = key(node.value)
+        return f"{base}.{node.attr.value}" if base else None
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1 \
+            and isinstance(node.slice[0].slice, cst.Index):
+        index = literal_string(node.slice[0].slice.value)
+        base = key(node.value)
+        return f"{base}[{index!r}]" if base and index is not None else None
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+            and node.func.attr.value == "get" and node.args:
+        index = literal_string(node.args[0].value)
+        base = key(node.func.value)
+        return f"{base}[{index!r}]" if base and index is not None else None
+    return None
+
+
+def called_name(node: cst.BaseExpression) -> str:
+    """The last part of the called name: ``read_sql`` for ``pd.read_sql(...)``; ""
+    when ``node`` is not a call."""
+    if not isinstance(node, cst.Call):
+        return ""
+    func = node.func
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return func.value if isinstance(func, cst.Name) else ""
+
+
+def arguments_by_parameter(method: cst.FunctionDef,
+                           call: cst.Call) -> list[tuple[str, cst.BaseExpression]]:
+    """Which parameter of ``method`` each argument of ``call`` (``self.method(...)``) binds."""
+    params = method.params
+    positional = [p.name.value for p in (*params.posonly_params, *params.params)]
+    if not any(dotted(d.decorator) == "staticmethod" for d in method.decorators):
+        positional = positional[1:]
+    named = set(positional) | {p.name.value for p in params.kwonly_params}
+    pairs = []
+    passed = [a for a in call.args if a.keyword is None and not a.star]
+    pairs += [(name, arg.value) for name, arg in zip(positional, passed, strict=False)]
+    pairs += [(a.keyword.value, a.value) for a in call.args
+              if a.keyword is not None and a.keyword.value in named]
+    return pairs
+
+
+_HEADERS = ((cst.If, "test"), (cst.While, "test"), (cst.For, "iter"), (cst.WithItem, "item"),
+            (cst.Match, "subject"))
+
+
+def anchor(ancestors: list[cst.CSTNode],
+           node: cst.CSTNode) -> tuple[cst.FunctionDef | None, cst.CSTNode] | None:
+    """(the function, the node that flow.Flow hands to its effect) for a node met in
+    the engine's walk, ``ancestors`` being the path down to it: the small statement
+    holding it, or the header (an ``if``'s test, a ``for``'s iterable...) it is in.
+    The function is None at module or class level; None for nodes in a ``def`` line
+    (decorators, defaults)."""
+    path = [*ancestors, node]
+    for index in range(len(path) - 1, 0, -1):
+        current, parent = path[index], path[index - 1]
+        if isinstance(current, cst.BaseSmallStatement) or any(
+                isinstance(parent, kind) and getattr(parent, field) is current
+                for kind, field in _HEADERS):
+            function = next((a for a in reversed(path[:index]) if isinstance(a, cst.FunctionDef)),
+                            None)
+            return function, current
+        if isinstance(current, (cst.FunctionDef, cst.ClassDef)):
+            return None
+    return None
+
+
+class ValueFlow:
+    """A rule's data flow: subclass it, say what an expression's labels are and what
+    to check, then ``analyse`` one function or ``analyse_driver`` (``run`` and the
+    helpers it calls one level deep)."""
+
+    merge = staticmethod(frozenset.union)
+    collects: tuple[type, ...] = (cst.Call,)  # the nodes ``check`` wants from each statement
+
+    def __init__(self, ctx: str = "ctx") -> None:
+        self.ctx_name = ctx
+        self.driver: DriverClass | None = None
+        self._helper_starts: dict[str, State] | None = None  # while following run
+
+    # -- what a rule says ---------------------------------------------------------
+    def labels(self, node: cst.BaseExpression, state: State) -> Labels:
+        """The labels of the value ``node`` evaluates to."""
+        return NO_LABELS
+
+    def element_labels(self, node: cst.BaseExpression, state: State) -> Labels:
+        """The labels of what iterating over ``node`` yields."""
+        return self.labels(node, state)
+
+    def pair_labels(self, node: cst.BaseExpression, state: State) -> tuple[Labels, Labels] | None:
+        """For ``for key, value in node``: the labels of each part, when the rule tells
+        them apart (``d.items()``); None: both get ``element_labels``."""
+        return None
+
+    def check(self, node: cst.CSTNode, state: State, parts: list[cst.CSTNode]) -> None:
+        """Look at a statement (or a compound statement's header) and its ``parts``,
+        with the state before it."""
+
+    def parts(self, node: cst.CSTNode) -> Iterable[cst.CSTNode]:
+        """The nodes of the ``collects`` types that ``node`` evaluates, outer ones first
+        (not those in nested functions, classes, lambdas). A rule fed by the engine's
+        walk may know them already."""
+        return [n for n in (node, *descendants(node, stop=NESTED_SCOPES))
+                if isinstance(n, self.collects)]
+
+    def transfer(self, node: cst.CSTNode, state: State, parts: list[cst.CSTNode]) -> State:
+        """The state after ``node``: its bindings (a rule may add facts of its own)."""
+        return self.bind(node, state)
+
+    # -- the bookkeeping ------------------------------------------------------------
+    def analyse(self, function: cst.FunctionDef, start: State = frozenset()) -> list[Exit]:
+        flow = Flow(self._effect, self.ctx_name, merge=self.merge, bind=self._bind_binder)
+        return flow.run(function, start)
+
+    def analyse_driver(self, driver: DriverClass, start: State) -> None:
+        """``run`` from ``start``, then each helper it calls, its parameters labelled
+        with what every call passed them (merged)."""
+        self.driver = driver
+        self.ctx_name = ctx_name(driver.run)
+        self._helper_starts = {}
+        self.analyse(driver.run, start)
+        starts, self._helper_starts = self._helper_starts, None
+        for name, helper_start in starts.items():
+            self.analyse(driver.methods[name], helper_start)
+
+    @property
+    def in_run(self) -> bool:
+        """Whether ``analyse_driver`` is following ``run`` (not one of its helpers)."""
+        return self._helper_starts is not None
+
+    def helper_of(self, call: cst.Call) -> cst.FunctionDef | None:
+        """The driver's method that ``call`` calls as ``self.<method>(...)``, not ``run``."""
+        name = self_method_called(call)
+        if self.driver is None or name is None or name == "run":
+            return None
+        return self.driver.method(name)
+
+    def _effect(self, node: cst.CSTNode, state: State) -> State:
+        parts = list(self.parts(node))
+        self.check(node, state, parts)
+        if self.in_run:
+            for call in parts:
+                if isinstance(call, cst.Call):
+                    self._note_helper_call(call, state)
+        return self.transfer(node, state, parts)
+
+    def _note_helper_call(self, call: cst.Call, state: State) -> None:
+        method = self.helper_of(call)
+        if method is None:
+            return
+        start = frozenset((param, label) for param, arg in arguments_by_parameter(method, call)
+                          for label in self.labels(arg, state))
+        name = method.name.value
+        known = self._helper_starts.get(name)
+        self._helper_starts[name] = start if known is None else self.merge(known, start)
+
+    def bind(self, node: cst.CSTNode, state: State) -> State:
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                state = self.assign(state, target.target, node.value)
+        elif isinstance(node, cst.AnnAssign) and node.value is not None:
+            state = self.assign(state, node.target, node.value)
+        elif isinstance(node, cst.AugAssign) and (name := key(node.target)):
+            state = rebind(state, name, labels_of(state, name) | self.labels(node.value, state))
+        elif isinstance(node, cst.Del):
+            state = self.store(state, node.target, NO_LABELS)
+        return state
+
+    def assign(self, state: State, target: cst.BaseExpression, value: cst.BaseExpression) -> State:
+        """``target = value``, pairing the elements of ``a, b = x, y``."""
+        if isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, (cst.Tuple, cst.List)) \
+                and len(target.elements) == len(value.elements) \
+                and not any(isinstance(e, cst.StarredElement) for e in (*target.elements,
+                                                                         *value.elements)):
+            pairs = [(t.value, self.labels(v.value, state))
+                     for t, v in zip(target.elements, value.elements, strict=True)]
+            for element, labels in pairs:
+                state = self.store(state, element, labels)
+            return state
+        return self.store(state, target, self.labels(value, state))
+
+    def store(self, state: State, target: cst.BaseExpression, labels: Labels) -> State:
+        """Every name (or key) in ``target`` now holds a value with ``labels``."""
+        if isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                state = self.store(state, element.value, labels)
+            return state
+        name = key(target)
+        return rebind(state, name, labels) if name else state
+
+    def _bind_binder(self, binder: cst.For | cst.WithItem, state: State) -> State:
+        if isinstance(binder, cst.For):
+            target = binder.target
+            pair = self.pair_labels(binder.iter, state) if isinstance(target, cst.Tuple) \
+                and len(target.elements) == 2 else None
+            if pair is not None:
+                for element, labels in zip(target.elements, pair, strict=True):
+                    state = self.store(state, element.value, labels)
+                return state
+            return self.store(state, target, self.element_labels(binder.iter, state))
+        return self.store(state, binder.asname.name, self.labels(binder.item, state))

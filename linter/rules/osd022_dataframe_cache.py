@@ -1,0 +1,501 @@
+"""OSD022 dataframe-cache."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from ..drivers import DriverClass, literal_string
+from ..filestate import PerFile
+from ..metrics import self_method_called
+from ..names import dotted
+from ..rule import Example, FileContext, Rule
+from ..walk import NESTED_SCOPES, descendants
+
+CACHE_DECORATORS = frozenset({"functools.cache", "functools.lru_cache",
+                              "functools.cached_property"})
+CONTAINER_MUTATORS = frozenset({"append", "extend", "insert", "update", "setdefault", "add",
+                                "appendleft", "extendleft"})
+MUTABLE_FACTORIES = frozenset({"list", "dict", "set", "bytearray", "defaultdict", "OrderedDict",
+                               "deque", "Counter", "DataFrame"})
+MUTABLE_LITERALS = (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)
+KEEP_LOCAL = "keep per-run state in local variables"
+SHARED = " (a registered driver is one instance, shared by every run)"
+
+
+class DataframeCache(Rule):
+    code = "OSD022"
+    name = "dataframe-cache"
+    message = "{what}: state that outlives the run{shared}; the contract says never cache " \
+              "between runs: {remedy}"
+    whole_module = True
+    subscribes = (cst.Call, cst.Assign, cst.AugAssign)
+    explanation = """
+## What it checks
+State that outlives a run, anywhere in a module (test files excepted):
+- in `run` and the helper methods it calls (one level deep): assigning to `self.<attr>`
+  from anything but a constant (a literal, `None`, a tuple of constants, an UPPER_CASE
+  name), augmented assignment to it, writing into it (`self._cache[key] = df`,
+  `self._frames.append(df)`), unless the cleanup that `run`'s `finally` calls (or the
+  `finally` block itself) resets that attribute (`self._conn = None`, `del self._conn`,
+  `self._cache.clear()`);
+- in `run` and its helpers: assigning to class attributes (`type(self).x`,
+  `self.__class__.x`, `<AnyClassOfTheModule>.x`), and `global` / `nonlocal` statements;
+- mutable default arguments (`[]`, `{}`, `set()`, `dict()`, `pd.DataFrame()`...) on `run`
+  and its helpers;
+- `functools.cache`, `functools.lru_cache` and `functools.cached_property` on any method
+  of a driver;
+- inside any function of the module: appending to (or writing into) a module-level list,
+  dict, set, deque or counter (`_CACHE[key] = df`, `_SEEN.append(name)`).
+
+## Why
+"NEVER cache DataFrames between pipeline runs". A registered driver is one shared
+instance: what `run` leaves on it (a frame, a connection, a counter) leaks into the next
+run, which may read another pipeline's data, and races with concurrent runs. Module
+state and caches on methods are shared the same way.
+
+## Accepted
+Instance attributes set in `__init__` (from constants or arguments); constants assigned in
+`run` (`self._rows = 0`); module-level constants and containers filled at import time,
+also by the module's own functions that run at import time (a registration decorator
+used on its classes, a function called by a top-level statement); attributes reset by
+the cleanup called from `run`'s `finally`.
+
+## Fix
+Keep per-run state in local variables and pass it to helpers as arguments; if a
+connection must live on `self`, reset it in the cleanup called from `finally`:
+```python
+def run(self, step_id, config, inputs, ctx):
+    try:
+        self._conn = self._connect(config)
+        ...
+    finally:
+        self._cleanup()
+
+def _cleanup(self):
+    if self._conn is not None:
+        self._conn.close()
+    self._conn = None
+```
+
+## Not followed
+Helpers of helpers; state kept on other objects (`self.client.session = ...`); module
+functions called from `run` that use `global` (only their appends to module containers
+are seen). Decision: `global`/class attributes are flagged in `run`'s helpers too, and
+writes into an attribute (`self._cache[k] = v`, `.append`) count as assigning to it.
+"""
+    VALID = [
+        Example("""
+            import psycopg
+
+            class PostgresExtractorDriver:
+                def __init__(self, batch_size=1000):
+                    self.batch_size = batch_size
+                    self._conn = None
+
+                def run(self, step_id, config, inputs, ctx):
+                    self._rows = 0
+                    try:
+                        self._conn = psycopg.connect(config["dsn"], connect_timeout=10)
+                        df = self._read(config)
+                        return {"df": df}
+                    finally:
+                        self._cleanup()
+
+                def _cleanup(self):
+                    if self._conn is not None:
+                        self._conn.close()
+                    self._conn = None
+        """, path="postgres_extractor_driver.py"),
+        Example("""
+            from functools import lru_cache
+
+            SUPPORTED = ["append", "overwrite", "upsert"]
+            _TYPES = {}
+            _TYPES["int64"] = "BIGINT"
+
+            @lru_cache(maxsize=None)
+            def sql_type(dtype):
+                return _TYPES.get(dtype, "TEXT")
+
+            class DuckdbWriterDriver:
+                def run(self, step_id, config, inputs, ctx, options=None):
+                    options = options or {}
+                    frames = []
+                    frames.append(inputs["df"].copy())
+                    seen = {}
+                    seen["df"] = True
+                    return {}
+        """, path="duckdb_writer_driver.py"),
+        Example("""
+            _PLUGINS = []
+
+            def plugin(cls):
+                _PLUGINS.append(cls)
+                return cls
+
+            def collect(rows, found=None):
+                found = found if found is not None else []
+                found.append(rows)
+                return found
+
+            @plugin
+            class CsvPlugin:
+                pass
+
+            class Registry:
+                items = []
+
+                def add(self, item):
+                    self.items = self.items + [item]
+        """, path="helpers.py"),
+        Example("""
+            _CACHE = {}
+
+            def test_driver_does_not_leak(osiris_ctx):
+                _CACHE["df"] = 1
+        """, path="test_postgres_extractor_driver.py"),
+    ]
+    INVALID = [
+        Example("""
+            import pandas as pd
+
+            class CsvExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    if config["path"] in self._frames:
+                        return {"df": self._frames[config["path"]]}
+                    self.df = pd.read_csv(config["path"])  # expect: OSD022
+                    self._frames[config["path"]] = self.df  # expect: OSD022
+                    self.runs += 1  # expect: OSD022
+                    return {"df": self.df}
+        """, path="csv_extractor_driver.py"),
+        Example("""
+            import functools
+
+            import sqlalchemy
+
+            _ENGINE = None
+
+            class MysqlExtractorDriver:
+                def run(self, step_id, config, inputs, ctx, seen=[]):  # expect: OSD022
+                    global _ENGINE  # expect: OSD022
+                    _ENGINE = _ENGINE or sqlalchemy.create_engine(config["url"])
+                    type(self).last_config = config  # expect: OSD022
+                    return {"df": self._read(config)}
+
+                @functools.lru_cache(maxsize=32)  # expect: OSD022
+                def _read(self, config, columns={}):  # expect: OSD022
+                    self._conn = _ENGINE.connect()  # expect: OSD022
+                    return self._conn.execute(config["query"])
+        """, path="mysql_extractor_driver.py"),
+        Example("""
+            from collections import defaultdict
+            from functools import cached_property
+
+            _RESULTS = defaultdict(list)
+            _HISTORY = []
+
+            def remember(step_id, df):
+                _RESULTS[step_id].append(df)  # expect: OSD022
+                _HISTORY.append(step_id)  # expect: OSD022
+
+            class ApiExtractorDriver:
+                @cached_property  # expect: OSD022
+                def session(self):
+                    return make_session()
+
+                def run(self, step_id, config, inputs, ctx):
+                    try:
+                        df = self._fetch(config)
+                        _RESULTS[step_id] = df  # expect: OSD022
+                        return {"df": df}
+                    finally:
+                        self._close()
+
+                def _close(self):
+                    self.session.close()
+
+                def _fetch(self, config):
+                    self.token = self._login(config)  # expect: OSD022
+                    return self.session.get(config["url"]).json()
+        """, path="api_extractor_driver.py"),
+    ]
+
+    def __init__(self) -> None:
+        self.containers: PerFile[_ModuleContainers] = PerFile(_ModuleContainers)
+
+    # -- module containers written inside functions (whole module) ----------------------
+    def visit(self, node: cst.CSTNode, file: FileContext, driver: DriverClass | None) -> None:
+        containers = self.containers(file)
+        names = containers.names(file.module)
+        name = _written_container(node) if names else None
+        if name not in names:
+            return
+        function = next((a for a in reversed(file.ancestors) if isinstance(a, cst.FunctionDef)),
+                        None)
+        if function is None or function.name.value in containers.import_time(file.module) \
+                or containers.is_local(function, name):
+            return
+        file.report(self, node, what=f"{_code(node)} writes into the module-level {name}",
+                    shared="", remedy=KEEP_LOCAL)
+
+    def check_file(self, file: FileContext) -> None:
+        self.containers.take(file)
+
+    # -- the driver's own state ------------------------------------------------------------
+    def check_driver(self, driver: DriverClass, file: FileContext) -> None:
+        if file.is_test:
+            return
+        for method in driver.methods.values():
+            for decorator in method.decorators:
+                target = decorator.decorator
+                target = target.func if isinstance(target, cst.Call) else target
+                if file.imports.qualify(target) in CACHE_DECORATORS:
+                    file.report(self, decorator, what=f"@{dotted(target)} on {method.name.value}",
+                                shared=SHARED, remedy="compute what a run needs inside the run")
+        followed = _RunState(driver, _class_names(file.module))
+        for method, node, what in followed.findings():
+            remedy = "default to None and create it inside" if "default" in what else KEEP_LOCAL
+            where = "run" if method is driver.run else f"{method.name.value} (called by run)"
+            file.report(self, node, what=f"{what} in {where}", shared=SHARED, remedy=remedy)
+
+
+@dataclass
+class _ModuleContainers:
+    """The module's top-level mutable containers, and which functions bind such a name."""
+
+    found: set[str] | None = None
+    at_import: set[str] | None = None
+    local: dict[tuple[cst.FunctionDef, str], bool] = field(default_factory=dict)
+
+    def names(self, module: cst.Module) -> set[str]:
+        if self.found is None:
+            self.found = {target for statement in module.body
+                          for target, value in _assignments(statement) if _is_mutable(value)}
+        return self.found
+
+    def import_time(self, module: cst.Module) -> set[str]:
+        """Functions the module runs while it is imported: used as decorators of its
+        top-level classes and functions, or called by a top-level statement."""
+        if self.at_import is None:
+            definitions = [s for s in module.body if isinstance(s, (cst.FunctionDef, cst.ClassDef))]
+            decorators = [d.decorator for s in definitions for d in s.decorators]
+            calls = [small.value for s in module.body if isinstance(s, cst.SimpleStatementLine)
+                     for small in s.body if isinstance(small, cst.Expr)]
+            self.at_import = {dotted(n.func if isinstance(n, cst.Call) else n) or ""
+                              for n in decorators + calls}
+        return self.at_import
+
+    def is_local(self, function: cst.FunctionDef, name: str) -> bool:
+        if (function, name) not in self.local:
+            self.local[(function, name)] = _binds(function, name)
+        return self.local[(function, name)]
+
+
+class _RunState:
+    """What ``run`` and the helpers it calls leave behind (items 1-3 of the explanation)."""
+
+    def __init__(self, driver: DriverClass, class_names: set[str]) -> None:
+        self.driver = driver
+        self.class_names = class_names | {driver.name}
+        inside_run = list(descendants(driver.run))
+        helpers = {self_method_called(c) for c in inside_run if isinstance(c, cst.Call)}
+        self.methods = [driver.run] + [driver.methods[h] for h in sorted(helpers - {"run", None})
+                                       if h in driver.methods]
+        self.nodes = {method: inside_run if method is driver.run else list(descendants(method))
+                      for method in self.methods}
+        self.resets, self.reset_nodes = self._resets(inside_run)
+
+    def findings(self):
+        for method in self.methods:
+            for param in (*method.params.params, *method.params.kwonly_params):
+                if param.default is not None and _is_mutable(param.default):
+                    yield method, param.default, f"mutable default {param.name.value}="
+            for node in self.nodes[method]:
+                if node in self.reset_nodes:
+                    continue
+                what = self._leak(node)
+                if what:
+                    yield method, node, what
+
+    def _leak(self, node: cst.CSTNode) -> str | None:
+        if isinstance(node, (cst.Global, cst.Nonlocal)):
+            kind = "global" if isinstance(node, cst.Global) else "nonlocal"
+            return f"{kind} {', '.join(n.name.value for n in node.names)}"
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+                and node.func.attr.value in CONTAINER_MUTATORS:
+            attr = _self_attribute(node.func.value)
+            return f"self.{attr}.{node.func.attr.value}(...)" \
+                if attr and attr not in self.resets else None
+        if not isinstance(node, (cst.Assign, cst.AugAssign, cst.AnnAssign)):
+            return None
+        targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) \
+            else [node.target]
+        for target in (t for each in targets for t in _flat_targets(each)):
+            owner = _class_owner(target, self.class_names)
+            if owner:
+                return f"assigning the class attribute {owner}"
+            attr = _self_attribute(target)
+            if attr is None or attr in self.resets:
+                continue
+            direct = isinstance(target, cst.Attribute) and isinstance(node, cst.Assign)
+            if not (direct and _is_constant(node.value)):
+                return f"assigning self.{attr}" if direct else f"writing into self.{attr}"
+        return None
+
+    def _resets(self, inside_run: list[cst.CSTNode]) -> tuple[set[str], set[cst.CSTNode]]:
+        """Attributes the ``finally`` blocks of run, and the cleanups they call, reset."""
+        final = [n for t in inside_run if isinstance(t, cst.Try) and t.finalbody
+                 for n in descendants(t.finalbody)]
+        cleanups = {self_method_called(c) for c in final if isinstance(c, cst.Call)}
+        nodes = final + [n for name in cleanups - {None}
+                         if (method := self.driver.method(name)) is not None
+                         for n in descendants(method)]
+        resets = {attr: node for node in nodes if (attr := _reset_attribute(node))}
+        return set(resets), set(resets.values())
+
+
+def _reset_attribute(node: cst.CSTNode) -> str | None:
+    """``x`` for ``self.x = None`` (any constant or empty container), ``del self.x``,
+    ``self.x.clear()``."""
+    if isinstance(node, cst.Assign) and len(node.targets) == 1 \
+            and (_is_constant(node.value) or _is_empty(node.value)):
+        return _direct_self_attribute(node.targets[0].target)
+    if isinstance(node, cst.Del):
+        return _direct_self_attribute(node.target)
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+            and node.func.attr.value == "clear":
+        return _direct_self_attribute(node.func.value)
+    return None
+
+
+def _direct_self_attribute(node: cst.BaseExpression) -> str | None:
+    return node.attr.value if isinstance(node, cst.Attribute) and dotted(node.value) == "self" \
+        else None
+
+
+def _self_attribute(node: cst.BaseExpression) -> str | None:
+    """``x`` for ``self.x``, ``self.x[k]``, ``self.x.y`` (what ``node`` writes into)."""
+    while isinstance(node, (cst.Subscript, cst.Attribute)):
+        if (attr := _direct_self_attribute(node)) is not None:
+            return attr
+        node = node.value
+    return None
+
+
+def _class_owner(target: cst.BaseExpression, class_names: set[str]) -> str | None:
+    """``Driver.x``, ``type(self).x``, ``self.__class__.x``: the class attribute assigned."""
+    if not isinstance(target, cst.Attribute):
+        return None
+    owner = target.value
+    name = dotted(owner)
+    is_class = name in class_names or name == "self.__class__" or (
+        isinstance(owner, cst.Call) and dotted(owner.func) == "type"
+        and [dotted(a.value) for a in owner.args] == ["self"])
+    return f"{name or 'type(self)'}.{target.attr.value}" if is_class else None
+
+
+def _flat_targets(target: cst.BaseExpression):
+    if isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from _flat_targets(element.value)
+    else:
+        yield target
+
+
+def _is_constant(node: cst.BaseExpression) -> bool:
+    if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary, cst.Ellipsis)):
+        return True
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        return literal_string(node) is not None or isinstance(node, cst.SimpleString)
+    if isinstance(node, cst.Name):
+        return node.value in ("None", "True", "False") or node.value.isupper()
+    if isinstance(node, cst.UnaryOperation):
+        return _is_constant(node.expression)
+    if isinstance(node, cst.Tuple):
+        return all(_is_constant(e.value) for e in node.elements)
+    return False
+
+
+def _is_empty(node: cst.BaseExpression) -> bool:
+    if isinstance(node, (cst.List, cst.Dict, cst.Set)):
+        return not node.elements
+    return isinstance(node, cst.Call) and not node.args and _is_mutable(node)
+
+
+def _is_mutable(node: cst.BaseExpression) -> bool:
+    if isinstance(node, MUTABLE_LITERALS):
+        return True
+    if isinstance(node, cst.Call):
+        name = dotted(node.func) or ""
+        return name.rsplit(".", 1)[-1] in MUTABLE_FACTORIES
+    return False
+
+
+def _assignments(statement: cst.CSTNode):
+    """(name, value) of ``name = value`` / ``name: T = value`` at a module's top level."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return
+    for small in statement.body:
+        if isinstance(small, cst.Assign):
+            for target in small.targets:
+                if isinstance(target.target, cst.Name):
+                    yield target.target.value, small.value
+        elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) \
+                and small.value is not None:
+            yield small.target.value, small.value
+
+
+def _written_container(node: cst.CSTNode) -> str | None:
+    """``NAME`` for ``NAME.append(...)`` (and the other mutators, also on ``NAME[k]``),
+    ``NAME[k] = v``, ``NAME[k] += v``."""
+    if isinstance(node, cst.Call):
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in CONTAINER_MUTATORS:
+            return _subscripted_name(func.value)
+        return None
+    targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+    for target in targets:
+        if isinstance(target, cst.Subscript) and (name := _subscripted_name(target.value)):
+            return name
+    return None
+
+
+def _subscripted_name(node: cst.BaseExpression) -> str | None:
+    """``NAME`` for ``NAME``, ``NAME[k]``, ``NAME[k][j]``."""
+    while isinstance(node, cst.Subscript):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def _binds(function: cst.FunctionDef, name: str) -> bool:
+    """Whether ``name`` is a local of ``function`` (a parameter or assigned in it)."""
+    params = function.params
+    if name in {p.name.value for p in (*params.posonly_params, *params.params,
+                                       *params.kwonly_params)}:
+        return True
+    for node in descendants(function.body, stop=NESTED_SCOPES):
+        if isinstance(node, (cst.Global, cst.Nonlocal)) \
+                and name in {n.name.value for n in node.names}:
+            return False
+        targets = []
+        if isinstance(node, cst.Assign):
+            targets = [t.target for t in node.targets]
+        elif isinstance(node, (cst.AnnAssign, cst.For)):
+            targets = [node.target]
+        elif isinstance(node, cst.AsName):
+            targets = [node.name]
+        if any(isinstance(t, cst.Name) and t.value == name
+               for each in targets for t in _flat_targets(each)):
+            return True
+    return False
+
+
+def _class_names(module: cst.Module) -> set[str]:
+    return {s.name.value for s in module.body if isinstance(s, cst.ClassDef)}
+
+
+def _code(node: cst.CSTNode) -> str:
+    code = cst.Module(body=[]).code_for_node(node).split("\n")[0]
+    return code if len(code) <= 40 else code[:37] + "..."
