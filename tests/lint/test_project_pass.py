@@ -47,7 +47,7 @@ def test_a_class_registered_elsewhere_is_a_driver_whatever_its_name():
         "jobs/__init__.py": "from osiris.core.driver import DriverRegistry\nfrom .sync import Sync\n\n"
                             "DriverRegistry.register('sync.extractor', Sync())\n",
     }
-    assert found(files) == [("jobs/sync.py", "OSD010")]
+    assert found(files) == [("jobs/sync.py", "OSD002"), ("jobs/sync.py", "OSD010")]
 
 
 def test_a_registration_in_another_package_does_not_register():
