@@ -21,7 +21,7 @@ import libcst as cst
 from .drivers import DriverClass, ctx_name, inputs_name, literal_string, parameter_names, subscript_key
 from .flow import Flow, State
 from .metrics import self_method_called
-from .names import dotted
+from .names import assignment_targets, dotted
 from .raising import always_raises
 from .walk import NESTED_SCOPES, calls_in, children, descendants
 
@@ -118,8 +118,7 @@ class _Paths:
     def _assign(self, node: cst.Assign | cst.AnnAssign, facts: set) -> set:
         probe = self._is_probe(node.value)
         facts = self._scan(node.value, facts, lenient=probe)
-        targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
-        for target in targets:
+        for target in assignment_targets(node):
             if isinstance(target, cst.Name):
                 facts.discard((PROBED, target.value))
                 if probe:

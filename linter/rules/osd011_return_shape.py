@@ -7,7 +7,7 @@ import libcst as cst
 from ..categories import KNOWN, WRITER, with_article
 from ..drivers import DriverClass, ctx_name
 from ..findings import Fix
-from ..names import ImportMap
+from ..names import ImportMap, assignment_targets
 from ..return_shapes import DF_DICT, DICT, EMPTY_DICT, ReturnShapes, returned
 from ..rule import Example, FileContext, Rule
 from ..walk import descendants
@@ -223,16 +223,12 @@ def _is_frame_name(name: str, run: cst.FunctionDef, imports: ImportMap) -> bool:
     """Named like a DataFrame or bound from a DataFrame-making call, and never bound to a dict."""
     bound = [node.value for node in descendants(run.body)
              if isinstance(node, (cst.Assign, cst.AnnAssign)) and node.value is not None
-             and any(isinstance(t, cst.Name) and t.value == name for t in _targets(node))]
+             and any(isinstance(t, cst.Name) and t.value == name for t in assignment_targets(node))]
     if any(isinstance(v, cst.Dict) or _calls(v, imports) == "dict" for v in bound):
         return False
     if name in FRAME_NAMES or name.endswith("_df") or name.startswith("df_"):
         return True
     return any(_makes_frame(v, imports) for v in bound)
-
-
-def _targets(node: cst.Assign | cst.AnnAssign) -> list[cst.BaseExpression]:
-    return [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
 
 
 def _makes_frame(value: cst.BaseExpression, imports: ImportMap) -> bool:

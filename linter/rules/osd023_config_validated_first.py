@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..drivers import DriverClass, body_statements, config_name
-from ..names import dotted
+from ..names import assignment_targets, dotted
 from ..raising import always_raises
 from ..rule import Example, FileContext, Rule
 from ..walk import descendants
@@ -39,7 +39,9 @@ have written part of its output.
 
 ## Accepted
 The validation call inside the top-level `try`, so that its failure is reported like
-any other (the contract's own pattern); its result bound to a name.
+any other (the contract's own pattern); its result bound to a name; names set to
+`None`, a literal or an empty container before it (`conn = None` for a `finally`
+block), which do no work.
 
 ## Decisions
 The catalogue asks for the *first* statement, and this rule keeps to it:
@@ -131,6 +133,23 @@ def run(self, step_id, config, inputs, ctx):
                     raise ValueError(f"Step {step_id}: connection lacks {sorted(missing)}")
                 return connection
         """, path="mysql_writer_driver.py"),
+        Example("""
+            import sqlalchemy as sa
+
+
+            class SqlalchemyWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    engine = None
+                    try:
+                        cfg = self._validate_config(config)
+                        engine = sa.create_engine(cfg["url"], connect_args={"connect_timeout": 10})
+                        with engine.begin() as conn:
+                            inputs["df"].to_sql(cfg["table"], conn, if_exists="append")
+                        return {}
+                    finally:
+                        if engine is not None:
+                            engine.dispose()
+        """, path="sqlalchemy_writer_driver.py"),
     ]
     INVALID = [
         Example("""
@@ -202,7 +221,7 @@ def run(self, step_id, config, inputs, ctx):
     ]
 
     def check_driver(self, driver: DriverClass, file: FileContext) -> None:
-        statements = body_statements(driver.run)
+        statements = _without_placeholders(body_statements(driver.run))
         if not statements:
             return
         config = config_name(driver.run)
@@ -214,6 +233,31 @@ def run(self, step_id, config, inputs, ctx):
                 return
             first = first.body.body[0]
         file.report(self, driver.run.name, first=_snippet(first), config=config)
+
+
+def _without_placeholders(statements: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    """The statements from the first one that does more than ``conn = None``."""
+    for index, statement in enumerate(statements):
+        if not _is_placeholder(statement):
+            return statements[index:]
+    return []
+
+
+def _is_placeholder(statement: cst.BaseStatement) -> bool:
+    """``name = None`` / a literal / an empty container: bookkeeping for a finally block."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
+    return all(isinstance(small, (cst.Assign, cst.AnnAssign))
+               and all(isinstance(t, cst.Name) for t in assignment_targets(small))
+               and _is_constant(small.value) for small in statement.body)
+
+
+def _is_constant(value: cst.BaseExpression | None) -> bool:
+    if isinstance(value, cst.Name):
+        return value.value in ("None", "True", "False")
+    if isinstance(value, (cst.Dict, cst.List, cst.Tuple, cst.Set)):
+        return not value.elements
+    return isinstance(value, (cst.Integer, cst.Float, cst.SimpleString))
 
 
 def _validates(statement: cst.BaseStatement, config: str, driver: DriverClass) -> bool:
@@ -255,5 +299,6 @@ def _reads(test: cst.BaseExpression, name: str) -> bool:
 
 def _snippet(statement: cst.BaseStatement) -> str:
     """The statement's first line, shortened, for the message."""
-    line = cst.Module(body=[]).code_for_node(statement).strip().splitlines()[0]
+    code = cst.Module(body=[]).code_for_node(statement.with_changes(leading_lines=[]))
+    line = code.strip().splitlines()[0]
     return repr(line if len(line) <= 50 else line[:47] + "...")
