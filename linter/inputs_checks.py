@@ -18,12 +18,21 @@ from collections.abc import Mapping
 
 import libcst as cst
 
-from .drivers import DriverClass, ctx_name, inputs_name, literal_string, parameter_names, subscript_key
+from .drivers import (
+    DriverClass,
+    body_statements,
+    ctx_name,
+    inputs_name,
+    literal_string,
+    parameter_names,
+    subscript_key,
+)
 from .flow import Flow, State
 from .metrics import self_method_called
 from .names import assignment_targets, dotted
 from .raising import always_raises
-from .walk import NESTED_SCOPES, calls_in, children, descendants
+from .statements import all_statements
+from .walk import NESTED_SCOPES, children
 
 NOT_NONE, HAS_DF, PROBED = "inputs-not-none", "inputs-has-df", "probed"
 CHECKED = frozenset({NOT_NONE, HAS_DF})
@@ -97,7 +106,7 @@ class _Paths:
         self.name = name
         self.follow_helpers = follow_helpers
         self.unchecked: list[cst.CSTNode] = []
-        self.guards = {node.test: node for node in descendants(function.body, stop=NESTED_SCOPES)
+        self.guards = {node.test: node for node in all_statements(body_statements(function))
                        if isinstance(node, cst.If)}
         self.methods = checks.driver.methods
 
@@ -266,17 +275,3 @@ def _is_none(node: cst.CSTNode) -> bool:
 
 def module_functions(module: cst.Module) -> dict[str, cst.FunctionDef]:
     return {s.name.value: s for s in module.body if isinstance(s, cst.FunctionDef)}
-
-
-def helpers_given_inputs(driver: DriverClass,
-                         module: cst.Module) -> list[tuple[cst.FunctionDef, str]]:
-    """(helper, its parameter) for each helper that ``run`` passes ``inputs`` to."""
-    functions = module_functions(module)
-    name = inputs_name(driver.run)
-    found: dict[tuple[cst.FunctionDef, str], None] = {}
-    for call in calls_in(driver.run.body):
-        callee = called_function(call, driver, functions)
-        parameter = receiving_parameter(call, callee[0], name, callee[1]) if callee else None
-        if parameter is not None:
-            found[(callee[0], parameter)] = None
-    return list(found)

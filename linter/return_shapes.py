@@ -53,7 +53,8 @@ class ReturnShapes:
         return frozenset()
 
     def _effect(self, node: cst.CSTNode, state: State, helpers: bool = True) -> State:
-        for call in calls_in(node):  # a method call on a dict may fill it
+        empty = {fact for fact in state if fact[0] == EMPTY_DICT}
+        for call in calls_in(node) if empty else ():  # a method call on a dict may fill it
             func = call.func
             if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
                 state = state - {(EMPTY_DICT, func.value.value)}

@@ -130,6 +130,9 @@ logger = logging.getLogger(__name__)
                     return result
         """, path="duckdb_transformer_driver.py"),
         Example("""
+            import ssl
+
+
             class OrdersExtractorDriver:
                 def run(self, step_id, config, inputs, ctx):
                     df = self._read(config)
@@ -137,8 +140,15 @@ logger = logging.getLogger(__name__)
                     return {"df": df}
 
                 def _read(self, config):
-                    ctx = config["connection_context"]
-                    return ctx.fetch_all()
+                    ctx = ssl.create_default_context(cafile=config["ca_file"])
+                    ctx.check_hostname = True
+                    return self._fetch(config["url"], ctx)
+
+
+            class LegacyExtractorDriver:
+                def run(self, step_id, config, inputs):
+                    ctx = ssl.create_default_context()
+                    return {"df": self._fetch(config["url"], ctx.wrap_socket)}
         """),
     ]
     INVALID = [
@@ -193,8 +203,8 @@ logger = logging.getLogger(__name__)
     def check_driver(self, driver: DriverClass, file: FileContext) -> None:
         run_ctx = ctx_name(driver.run)
         for method in driver.methods.values():
-            if method is driver.run:
-                names = {run_ctx}
+            if method is driver.run:  # without a fifth parameter, a local ctx is something else
+                names = {run_ctx} if len(parameter_names(method)) > 4 else set()
             else:
                 names = {"ctx", run_ctx} & set(parameter_names(method))
             for use in uses_of(method, names) if names else ():

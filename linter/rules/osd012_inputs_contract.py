@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
 from ..categories import EXTRACTOR, KNOWN, with_article
 from ..drivers import DriverClass, inputs_name
-from ..inputs_checks import InputsChecks, helpers_given_inputs
+from ..inputs_checks import InputsChecks, called_function, module_functions, receiving_parameter
 from ..rule import Example, FileContext, Rule
-from ..uses import ATTRIBUTE, CALLED, ITERATED, MEMBERSHIP, SUBSCRIPT, UNPACKED, uses_of
+from ..uses import ARGUMENT, ATTRIBUTE, CALLED, ITERATED, MEMBERSHIP, SUBSCRIPT, UNPACKED, Use, uses_of
 
 READS = {SUBSCRIPT: "subscripts", ATTRIBUTE: "reads an attribute of", CALLED: "calls",
          ITERATED: "iterates over", MEMBERSHIP: "tests membership in", UNPACKED: "unpacks"}
@@ -232,10 +234,23 @@ def run(self, step_id, config, inputs, ctx):
                 f'first: if not {name} or "df" not in {name}: raise ValueError(...)'))
 
     def _extractor_reads(self, driver: DriverClass, file: FileContext) -> None:
-        scopes = [(driver.run, inputs_name(driver.run)), *helpers_given_inputs(driver, file.module)]
-        for function, name in scopes:
-            for use in uses_of(function, {name}):
-                if use.kind in READS:
-                    file.report(self, use.node, problem=(
-                        f"this extractor {READS[use.kind]} {name}; extractors are given no "
-                        f"inputs (inputs is None), so read from the source named in config"))
+        """Reads of inputs in run, and in the helpers run passes inputs to (one level)."""
+        name = inputs_name(driver.run)
+        functions = module_functions(file.module)
+        helpers: dict[tuple[cst.FunctionDef, str], None] = {}
+        for use in uses_of(driver.run, {name}):
+            self._report_read(use, name, file)
+            call = use.grandparent if use.kind == ARGUMENT else None
+            callee = called_function(call, driver, functions) if isinstance(call, cst.Call) else None
+            parameter = receiving_parameter(call, callee[0], name, callee[1]) if callee else None
+            if parameter is not None:
+                helpers[(callee[0], parameter)] = None
+        for helper, parameter in helpers:
+            for use in uses_of(helper, {parameter}):
+                self._report_read(use, parameter, file)
+
+    def _report_read(self, use: Use, name: str, file: FileContext) -> None:
+        if use.kind in READS:
+            file.report(self, use.node, problem=(
+                f"this extractor {READS[use.kind]} {name}; extractors are given no inputs "
+                f"(inputs is None), so read from the source named in config"))

@@ -11,6 +11,7 @@ from ..failure_events import failure_event
 from ..names import dotted
 from ..raising import always_raises
 from ..rule import Example, FileContext, Rule
+from ..statements import blocks_of
 from ..walk import NESTED_SCOPES, descendants
 
 BROAD = frozenset({"Exception", "BaseException"})
@@ -305,7 +306,7 @@ def run(self, step_id, config, inputs, ctx):
         if not wrapping:
             file.report(self, driver.run.name,
                         problem="run's work is not inside a try that handles its errors")
-        raised_later = _raised_names(driver.run)
+        raised_later = _RaisedNames(driver.run)
         context = ctx_name(driver.run)
         for handler, in_cleanup in _handlers(statements, in_cleanup=False):
             raises = always_raises(handler.body.body, driver.methods)
@@ -368,26 +369,9 @@ def _handlers(statements: Sequence[cst.BaseStatement],
                 yield from _handlers(statement.orelse.body.body, in_cleanup)
             if statement.finalbody is not None:
                 yield from _handlers(statement.finalbody.body.body, True)
-        elif isinstance(statement, NESTED_SCOPES) or isinstance(statement,
-                                                                cst.SimpleStatementLine):
-            continue
         else:
-            for block in _blocks(statement):
+            for block in blocks_of(statement):
                 yield from _handlers(block, in_cleanup)
-
-
-def _blocks(statement: cst.BaseStatement) -> list[Sequence[cst.BaseStatement]]:
-    """The statement lists inside an if/for/while/with/match."""
-    if isinstance(statement, cst.If):
-        orelse = statement.orelse
-        rest = [[orelse]] if isinstance(orelse, cst.If) else \
-            [orelse.body.body] if orelse is not None else []
-        return [statement.body.body, *rest]
-    if isinstance(statement, cst.Match):
-        return [case.body.body for case in statement.cases]
-    blocks = [statement.body.body] if hasattr(statement, "body") else []
-    orelse = getattr(statement, "orelse", None)
-    return blocks + ([orelse.body.body] if orelse is not None else [])
 
 
 def _is_broad(handler: cst.ExceptHandler) -> bool:
@@ -398,13 +382,23 @@ def _is_broad(handler: cst.ExceptHandler) -> bool:
     return any((dotted(c) or "").rpartition(".")[2] in BROAD for c in caught)
 
 
-def _raised_names(run: cst.FunctionDef) -> set[str]:
-    """Names raised somewhere in run: ``raise last_error``."""
-    return {node.exc.value for node in descendants(run.body, stop=NESTED_SCOPES)
-            if isinstance(node, cst.Raise) and isinstance(node.exc, cst.Name)}
+class _RaisedNames:
+    """Names raised somewhere in run (``raise last_error``), found the first time a
+    swallowing handler needs them."""
+
+    def __init__(self, run: cst.FunctionDef) -> None:
+        self.run = run
+        self._names: set[str] | None = None
+
+    def __contains__(self, name: str) -> bool:
+        if self._names is None:
+            self._names = {node.exc.value for node in descendants(self.run.body,
+                                                                   stop=NESTED_SCOPES)
+                           if isinstance(node, cst.Raise) and isinstance(node.exc, cst.Name)}
+        return name in self._names
 
 
-def _keeps_for_later(handler: cst.ExceptHandler, raised_later: set[str]) -> bool:
+def _keeps_for_later(handler: cst.ExceptHandler, raised_later: _RaisedNames) -> bool:
     """The handler stores the caught error in a name that run raises later."""
     if handler.name is None or not isinstance(handler.name.name, cst.Name):
         return False
