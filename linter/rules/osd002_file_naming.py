@@ -45,10 +45,9 @@ Files that hold no driver (helpers, `__init__.py`, clients), and abstract base c
 - A class name that contradicts the file name (`PgWriterDriver` in
   `pg_extractor_driver.py`) is not reported: the catalogue compares the file name with
   the registration key only, and the file name decides the category.
-- Keys are those of the registrations in the driver's own file, and the keys from other
-  modules that the project pass hands over when they change whether the class is a
-  driver or its category; a key in another module is therefore not compared with a file
-  name that already gives the category.
+- Keys are those of the registrations in the driver's own file and in the other linted
+  modules (a package's `__init__.py`); a key registered in a module that is not linted
+  in the same run is not seen.
 
 ## Example
 ```python
@@ -180,6 +179,21 @@ type part agree with the file name.
                 def run(self, step_id, config, inputs, ctx):
                     return {"df": self._fetch(config)}
         """, path="_extractor_driver.py"),
+        Example("""
+            import psycopg
+
+
+            class PgExtractorDriver:  # expect: OSD002
+                def run(self, step_id, config, inputs, ctx):
+                    with psycopg.connect(config["dsn"], connect_timeout=10) as conn:
+                        return {"df": self._read(conn, config["query"])}
+        """, path="osiris_pg/pg_extractor_driver.py", others={"osiris_pg/__init__.py": """
+            from osiris.core.driver import DriverRegistry
+
+            from .pg_extractor_driver import PgExtractorDriver
+
+            DriverRegistry.register("pg.writer", PgExtractorDriver())
+        """}),
     ]
 
     def check_driver(self, driver: DriverClass, file: FileContext) -> None:
