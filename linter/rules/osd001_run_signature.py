@@ -47,6 +47,11 @@ keyword-only; that is reported, since callers that pass them positionally, as th
 contract's signature allows, fail. `async def run` is not reported here: the catalogue
 does not list it.
 
+## Not followed
+Whether the annotations of the parameters are right, a `run` assigned from elsewhere
+(`run = shared_run`), and what a decorator other than `staticmethod`/`classmethod` does
+to the signature.
+
 ## Example
 ```python
 def run(self, step_id, config, inputs, context):   # OSD001: 'context' should be 'ctx'

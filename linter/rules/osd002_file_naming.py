@@ -49,6 +49,10 @@ Files that hold no driver (helpers, `__init__.py`, clients), and abstract base c
   modules (a package's `__init__.py`); a key registered in a module that is not linted
   in the same run is not seen.
 
+## Not followed
+Keys that are not string literals (OSD004 reports those), registrations in modules that
+are not linted in the same run, and the names of the modules that import the driver.
+
 ## Example
 ```python
 # file: postgres.py

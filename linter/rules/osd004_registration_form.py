@@ -47,6 +47,11 @@ builds the driver (`drivers.PgDriver()`); a type part that names no category
 - Test files are not checked: tests register stand-ins into isolated registries.
 - A key is compared with a driver only when the class is defined in the same file.
 
+## Not followed
+Whether a call that builds the driver (`make_driver()`, `drivers.PgDriver()`) really
+returns a fresh driver instance, what a key built at run time would be (it is reported
+as not a literal), and the category of a class imported from another module.
+
 ## Fix
 `--fix` turns `DriverRegistry.register("csv.writer", CsvWriterDriver)` into
 `DriverRegistry.register("csv.writer", CsvWriterDriver())` when the class is defined in

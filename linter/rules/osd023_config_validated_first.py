@@ -51,6 +51,10 @@ its first statement reads configuration without validating it. Move the check in
 A pydantic model built with `Model(**config)` is not recognised; use
 `Model.model_validate(config)`. An `assert` is not validation (`python -O` removes it).
 
+## Not followed
+What the validation call does: a call named `_validate_config(config)` counts whatever
+its body checks, and a guard counts whatever it tests on `config`.
+
 ## Example
 ```python
 def run(self, step_id, config, inputs, ctx):

@@ -332,7 +332,7 @@ def _logging_problems(handler: cst.ExceptHandler, raises: bool, context: str,
         problems.append("this handler of run's try does not emit the step_failed event")
     elif event.missing:
         problems.append(f"its step_failed event lacks {', '.join(map(repr, event.missing))}")
-    if not raises:
+    if not raises and _is_broad(handler):
         problems.append("this handler of run's try does not re-raise on every path")
     return problems
 
