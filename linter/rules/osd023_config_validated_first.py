@@ -39,9 +39,10 @@ have written part of its output.
 
 ## Accepted
 The validation call inside the top-level `try`, so that its failure is reported like
-any other (the contract's own pattern); its result bound to a name; names set to
-`None`, a literal or an empty container before it (`conn = None` for a `finally`
-block), which do no work.
+any other (the contract's own pattern); its result bound to a name; local imports
+(`import psycopg`, for clients that are optional extras) and names set to `None`, a
+literal or an empty container (`conn = None` for a `finally` block) before it, which do
+no work.
 
 ## Decisions
 The catalogue asks for the *first* statement, and this rule keeps to it:
@@ -138,11 +139,10 @@ def run(self, step_id, config, inputs, ctx):
                 return connection
         """, path="mysql_writer_driver.py"),
         Example("""
-            import sqlalchemy as sa
-
-
             class SqlalchemyWriterDriver:
                 def run(self, step_id, config, inputs, ctx):
+                    import sqlalchemy as sa
+
                     engine = None
                     try:
                         cfg = self._validate_config(config)
@@ -248,12 +248,14 @@ def _without_placeholders(statements: list[cst.BaseStatement]) -> list[cst.BaseS
 
 
 def _is_placeholder(statement: cst.BaseStatement) -> bool:
-    """``name = None`` / a literal / an empty container: bookkeeping for a finally block."""
+    """A local import (optional database clients), or ``name = None`` / a literal / an
+    empty container (bookkeeping for a finally block)."""
     if not isinstance(statement, cst.SimpleStatementLine):
         return False
-    return all(isinstance(small, (cst.Assign, cst.AnnAssign))
-               and all(isinstance(t, cst.Name) for t in assignment_targets(small))
-               and _is_constant(small.value) for small in statement.body)
+    return all(isinstance(small, (cst.Import, cst.ImportFrom)) or (
+        isinstance(small, (cst.Assign, cst.AnnAssign))
+        and all(isinstance(t, cst.Name) for t in assignment_targets(small))
+        and _is_constant(small.value)) for small in statement.body)
 
 
 def _is_constant(value: cst.BaseExpression | None) -> bool:
