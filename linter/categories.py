@@ -19,6 +19,20 @@ _CLASS_SUFFIXES = {"ExtractorDriver": EXTRACTOR, "WriterDriver": WRITER,
                    "TransformerDriver": TRANSFORMER, "ProcessorDriver": TRANSFORMER}
 
 
+# How a message says where a category came from (``resolve``'s second value).
+EVIDENCE = {"file": "its file name", "key": "its registration key", "class": "its class name"}
+
+
+def with_article(category: str) -> str:
+    """"an extractor", "a writer", "a transformer": for messages."""
+    return f"an {category}" if category == EXTRACTOR else f"a {category}"
+
+
+def file_suffix(category: str) -> str:
+    """``_extractor_driver.py`` for extractors: the end of the file name the contract wants."""
+    return next(suffix for suffix, c in _FILE_SUFFIXES.items() if c == category)
+
+
 def from_file(path: str) -> str | None:
     name = PurePath(path).name
     return next((c for suffix, c in _FILE_SUFFIXES.items() if name.endswith(suffix)), None)

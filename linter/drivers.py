@@ -24,6 +24,7 @@ class RegistrationCall:
     form: str  # "instance" (X()), "class" (X) or "other"
     at_import: bool  # an unconditional module-level statement
     statement: int | None  # its index in module.body when at_import
+    key_node: cst.BaseExpression | None = None  # the key argument as written
 
 
 @dataclass
@@ -50,6 +51,13 @@ def literal_string(node: cst.BaseExpression | None) -> str | None:
     return None
 
 
+def subscript_key(node: cst.Subscript) -> str | None:
+    """``"df"`` for ``x["df"]``: the literal string key of a one-element subscript."""
+    if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+        return literal_string(node.slice[0].slice.value)
+    return None
+
+
 def is_register_call(call: cst.Call, imports: ImportMap) -> bool:
     """``DriverRegistry.register(...)``, also through an imported alias of the class."""
     func = call.func
@@ -60,16 +68,23 @@ def is_register_call(call: cst.Call, imports: ImportMap) -> bool:
 
 
 def registration(call: cst.Call, at_import: bool, statement: int | None) -> RegistrationCall:
-    args = [a for a in call.args if a.keyword is None]
-    key_node = args[0].value if args else None
-    target = args[1].value if len(args) > 1 else None
+    key_node = _argument(call, 0, "key")
+    target = _argument(call, 1, "target")
     if isinstance(target, cst.Call):
         name, form = dotted(target.func), "instance"
     else:
         name = dotted(target) if target is not None else None
         form = "class" if name else "other"
     return RegistrationCall(call, literal_string(key_node), target, name,
-                            form if name else "other", at_import, statement)
+                            form if name else "other", at_import, statement, key_node)
+
+
+def _argument(call: cst.Call, position: int, keyword: str) -> cst.BaseExpression | None:
+    """The argument passed at ``position`` or as ``keyword=`` (``Registry.register(key, target)``)."""
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    if position < len(positional):
+        return positional[position].value
+    return next((a.value for a in call.args if a.keyword and a.keyword.value == keyword), None)
 
 
 def import_time_registrations(module: cst.Module, imports: ImportMap) -> list[RegistrationCall]:
@@ -176,7 +191,21 @@ def parameter_names(function: cst.FunctionDef) -> list[str]:
     return [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
 
 
+def config_name(function: cst.FunctionDef) -> str:
+    """What ``run`` calls its configuration: the third parameter, ``config`` by contract."""
+    return _contract_parameter(function, 2, "config")
+
+
+def inputs_name(function: cst.FunctionDef) -> str:
+    """What ``run`` calls its inputs: the fourth parameter, ``inputs`` by contract."""
+    return _contract_parameter(function, 3, "inputs")
+
+
 def ctx_name(function: cst.FunctionDef) -> str:
     """What ``run`` calls its context: the fifth parameter, ``ctx`` by contract."""
+    return _contract_parameter(function, 4, "ctx")
+
+
+def _contract_parameter(function: cst.FunctionDef, position: int, default: str) -> str:
     names = parameter_names(function)
-    return names[4] if len(names) > 4 else "ctx"
+    return names[position] if len(names) > position else default

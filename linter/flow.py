@@ -15,7 +15,8 @@ Decisions:
 - an ``except`` handler starts from the facts that held when its ``try`` began;
 - a loop body may run zero times, except ``while True`` (left only by break);
 - an ``if`` whose test only guards ``ctx`` (``if ctx:``, ``if ctx is not None``,
-  ``if ctx and hasattr(ctx, "log_metric")``) is taken: the contract's guarded forms.
+  ``if ctx and hasattr(ctx, "log_metric")``, ``if getattr(ctx, "log_metric", None)``) is
+  taken: the contract's guarded forms.
 
 The data-flow rules (dataflow.py) ask what may hold on some path instead: they
 give a ``merge`` (union) for where paths meet, and a ``bind(binder, state)`` hook
@@ -203,7 +204,8 @@ _COMPOUND = {
 
 
 def is_ctx_guard(test: cst.BaseExpression, ctx_name: str = "ctx") -> bool:
-    """``ctx``, ``ctx is not None``, ``hasattr(ctx, ...)``, and ``and`` of those."""
+    """``ctx``, ``ctx is not None``, ``hasattr(ctx, ...)``, ``getattr(ctx, ...)``, and ``and``
+    of those."""
     if isinstance(test, cst.Name):
         return test.value == ctx_name
     if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
@@ -212,7 +214,7 @@ def is_ctx_guard(test: cst.BaseExpression, ctx_name: str = "ctx") -> bool:
         target = test.comparisons[0]
         return (isinstance(target.operator, cst.IsNot) and dotted(test.left) == ctx_name
                 and isinstance(target.comparator, cst.Name) and target.comparator.value == "None")
-    if isinstance(test, cst.Call) and dotted(test.func) == "hasattr" and test.args:
+    if isinstance(test, cst.Call) and dotted(test.func) in ("hasattr", "getattr") and test.args:
         return dotted(test.args[0].value) == ctx_name
     return False
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from .drivers import DriverClass, literal_string
+from .drivers import DriverClass, literal_string, parameter_names
 from .flow import Flow, State
 from .walk import calls_in
 
@@ -59,8 +59,8 @@ class MetricPaths:
             method = self.driver.method(name)
             self._helpers[name] = False  # recursion guard
             if method is not None and name != "run":
-                exits = Flow(lambda n, s: self._effect(n, s, helpers=False),
-                             self.ctx_name).run(method)
+                ctx = "ctx" if "ctx" in parameter_names(method) else self.ctx_name
+                exits = Flow(lambda n, s: self._effect(n, s, helpers=False), ctx).run(method)
                 self._helpers[name] = bool(exits) and all(EMITTED in e.state for e in exits)
         return self._helpers[name]
 

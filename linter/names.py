@@ -16,6 +16,11 @@ def dotted(node: cst.BaseExpression | cst.CSTNode) -> str | None:
     return None
 
 
+def assignment_targets(node: cst.Assign | cst.AnnAssign | cst.AugAssign) -> list[cst.BaseExpression]:
+    """What an assignment statement binds: ``a`` and ``b`` in ``a = b = f()``."""
+    return [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+
+
 def module_path(node: cst.BaseExpression | cst.ImportFrom) -> str:
     """The dotted module of an ``import``/``from`` (relative ones keep their dots)."""
     if isinstance(node, cst.ImportFrom):

@@ -67,7 +67,8 @@ class Project:
 
     def needs_relint(self, facts: FileFacts) -> dict[str, list[str]] | None:
         """The external keys, when they change which classes of the file are drivers or
-        their categories (the file was linted knowing only its own registrations)."""
+        their categories, or name another category than the class has (OSD002 reports
+        that at the class); the file was linted knowing only its own registrations."""
         external = self.external_keys(facts)
         if not external:
             return None
@@ -81,6 +82,9 @@ class Project:
             category = categories.resolve(facts.path, cls.name, [k for k in keys if k])[0] \
                 if driver else None
             if (driver, category) != (cls.driver, cls.category if cls.driver else None):
+                return external
+            said = {categories.from_key(k) for k in external.get(cls.name, [])} - {None}
+            if driver and category and said - {category}:
                 return external
         return None
 

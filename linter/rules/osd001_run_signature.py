@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
-from ..drivers import DriverClass
-from ..names import dotted
+from ..drivers import DriverClass, literal_string
+from ..names import ImportMap, dotted
 from ..rule import Example, FileContext, Rule
 
 CONTRACT_PARAMETERS = ("self", "step_id", "config", "inputs", "ctx")
 DICT_ANNOTATIONS = ("dict", "Dict", "typing.Dict", "builtins.dict")
+STRING_DICT_ANNOTATION = re.compile(r"(builtins\.|typing\.)?(dict|Dict)(\[.*\])?")
 
 
 class RunSignature(Rule):
@@ -22,9 +25,9 @@ class RunSignature(Rule):
 That every driver's `run` has the contract's signature:
 `run(self, step_id: str, config: dict, inputs: dict | None, ctx) -> dict`. It flags
 parameters that are missing, misnamed or out of order, `*args`/`**kwargs` in place of
-the named parameters, further parameters without a default, a `run` that is a
-`@staticmethod` or `@classmethod`, and a return annotation other than `dict`,
-`dict[...]` or `Dict[...]`.
+the named parameters, contract parameters made positional-only (before `/`), further
+parameters without a default, a `run` that is a `@staticmethod` or `@classmethod`, and a
+return annotation other than `dict`, `dict[...]` or `Dict[...]`.
 
 ## Why
 The runner calls every driver the same way, by keyword:
@@ -34,7 +37,20 @@ are named differently fails at run time, in production, with a `TypeError`.
 ## Accepted
 A bare `*` before `step_id` (keyword-only parameters, as the public Osiris drivers
 write them), defaults on `inputs` and `ctx`, any annotations on the parameters (or none),
-and extra parameters that have defaults.
+extra parameters that have defaults, `*args`/`**kwargs` after the five named parameters,
+and the return annotation as a string (`-> "dict[str, Any]"`) or through an import alias
+(`import typing as t` ... `-> t.Dict[str, t.Any]`).
+
+## Decisions
+A bare `*` placed after `step_id` makes only some of the contract's parameters
+keyword-only; that is reported, since callers that pass them positionally, as the
+contract's signature allows, fail. `async def run` is not reported here: the catalogue
+does not list it.
+
+## Not followed
+Whether the annotations of the parameters are right, a `run` assigned from elsewhere
+(`run = shared_run`), and what a decorator other than `staticmethod`/`classmethod` does
+to the signature.
 
 ## Example
 ```python
@@ -64,6 +80,19 @@ def run(self, step_id: str, config: dict, inputs: dict | None, ctx) -> dict:
                 def run(self, step_id, config, inputs=None, ctx=None, *, batch_size=1000):
                     ...
         """, path="csv_writer_driver.py"),
+        Example("""
+            import typing as t
+
+
+            class DuckdbWriterDriver:
+                def run(self, step_id, config, inputs=None, ctx=None, **options) -> t.Dict[str, t.Any]:
+                    ...
+
+
+            class DuckdbExtractorDriver:
+                def run(self, /, step_id, config, inputs, ctx, *args) -> "dict[str, object]":
+                    ...
+        """, path="duckdb_drivers.py"),
         Example("""
             class JobScheduler:
                 @staticmethod
@@ -100,6 +129,24 @@ def run(self, step_id: str, config: dict, inputs: dict | None, ctx) -> dict:
                 def run(self, config, step_id, inputs, ctx):  # expect: OSD001
                     ...
         """),
+        Example("""
+            from typing import Any, Optional
+
+
+            class GraphqlExtractorDriver:
+                def run(self, step_id, config, inputs, ctx, /):  # expect: OSD001
+                    ...
+
+
+            class PosthogExtractorDriver:
+                def run(self, step_id, config, **kwargs) -> Optional[dict]:  # expect: OSD001, OSD001
+                    ...
+
+
+            class SupabaseWriterDriver:
+                def run(self, step_id, config, inputs, ctx) -> "pd.DataFrame":  # expect: OSD001
+                    ...
+        """, path="osiris_drivers.py"),
     ]
 
     def check_driver(self, driver: DriverClass, file: FileContext) -> None:
@@ -111,17 +158,18 @@ def run(self, step_id: str, config: dict, inputs: dict | None, ctx) -> dict:
                                                      f"cannot pass self")
         self._check_parameters(run, file)
         returns = run.returns.annotation if run.returns else None
-        if returns is not None and not _is_dict_annotation(returns):
+        if returns is not None and not _is_dict_annotation(returns, file.imports):
             file.report(self, returns, problem="run is annotated to return something other "
                                                "than a dict")
 
     def _check_parameters(self, run: cst.FunctionDef, file: FileContext) -> None:
         params = run.params
-        for star, label in ((params.star_arg, "*args"), (params.star_kwarg, "**kwargs")):
-            if isinstance(star, cst.Param):
-                file.report(self, star, problem=f"{label} stands in for named parameters")
-                return
         named = [*params.posonly_params, *params.params, *params.kwonly_params]
+        if len(named) < len(CONTRACT_PARAMETERS):
+            for star, label in ((params.star_arg, "*args"), (params.star_kwarg, "**kwargs")):
+                if isinstance(star, cst.Param):
+                    file.report(self, star, problem=f"{label} stands in for named parameters")
+                    return
         keyword_only = set(map(id, params.kwonly_params))
         for position, expected in enumerate(CONTRACT_PARAMETERS):
             if position >= len(named):
@@ -135,6 +183,12 @@ def run(self, step_id: str, config: dict, inputs: dict | None, ctx) -> dict:
             if position == 0 and id(param) in keyword_only:
                 file.report(self, param, problem="self is keyword-only")
                 return
+        positional_only = list(params.posonly_params[1:len(CONTRACT_PARAMETERS)])
+        if positional_only:
+            file.report(self, positional_only[0], problem=(
+                f"{positional_only[0].name.value!r} is positional-only (before /), so the "
+                f"runner's call by keyword fails"))
+            return
         if params.kwonly_params and id(named[1]) not in keyword_only \
                 and any(id(p) in keyword_only for p in named[2:5]):
             file.report(self, named[1], problem="only some of the contract's parameters are "
@@ -145,7 +199,11 @@ def run(self, step_id: str, config: dict, inputs: dict | None, ctx) -> dict:
                                                  f"no default, so the runner cannot call run")
 
 
-def _is_dict_annotation(node: cst.BaseExpression) -> bool:
+def _is_dict_annotation(node: cst.BaseExpression, imports: ImportMap) -> bool:
+    """``dict``, ``dict[...]``, ``Dict[...]``, through import aliases, or the same as a string."""
+    text = literal_string(node)
+    if text is not None:
+        return STRING_DICT_ANNOTATION.fullmatch(text.strip()) is not None
     if isinstance(node, cst.Subscript):
         node = node.value
-    return dotted(node) in DICT_ANNOTATIONS
+    return dotted(node) in DICT_ANNOTATIONS or imports.qualify(node) in DICT_ANNOTATIONS

@@ -24,7 +24,9 @@ Paths through `if`/`elif`/`else`, `try`/`except`/`else`/`finally`, `with`, `for`
 `while` are followed; a path that ends in `raise` is not a normal exit.
 
 One finding per exit that lacks the metric, at its `return` (or at `def run` for
-falling off the end); when no exit has it at all, one finding at `def run`.
+falling off the end); when no exit has it at all, one finding at `def run`. So a `run`
+whose two early returns lack the metric while its last return has it gets two findings,
+and a `run` that never emits it on any path gets one.
 
 ## Why
 The contract says "ALWAYS emit metrics before returning": the runner and its
@@ -35,12 +37,15 @@ and one emitted on one branch only goes missing exactly when that branch is not 
 - The call in a helper method of the same class that `run` calls on that path
   (`self._emit_metrics(ctx, df)`), one level deep, when the helper emits it on all of
   its own paths.
-- Guarded forms: `if ctx: ctx.log_metric(...)`, `if ctx and hasattr(ctx, "log_metric")`.
+- Guarded forms: `if ctx: ctx.log_metric(...)`, `if ctx and hasattr(ctx, "log_metric")`,
+  `if getattr(ctx, "log_metric", None)`, also inside the helper (under its own `ctx`
+  parameter name).
 - A metric inside `finally`: it runs after the return expression, before `run` returns.
 
 ## Not followed
-Helpers of helpers, metrics emitted through other objects' methods, and metric names
-that are not string literals.
+Helpers of helpers, module-level helper functions, metrics emitted through a plain
+function (`log_metric("rows_read", n)` imported from elsewhere) instead of the context,
+and metric names that are not string literals.
 
 ## Example
 ```python
@@ -108,8 +113,41 @@ Emit the metric once, before the branches that return:
                     ctx.log_metric("rows_read", len(df))
                     return {"df": df}
         """),
+        Example("""
+            import pandas as pd
+            import pymysql
+
+
+            class MysqlExtractorDriver:
+                def run(self, *, step_id, config, inputs=None, context=None):
+                    with pymysql.connect(**config["resolved_connection"], connect_timeout=10) as conn:
+                        df = pd.read_sql(config["query"], conn)
+                    if getattr(context, "log_event", None):
+                        context.log_event("extract_done", {"step_id": step_id})
+                    self._emit(context, df)
+                    return {"df": df}
+
+                def _emit(self, ctx, df):
+                    if getattr(ctx, "log_metric", None):
+                        ctx.log_metric("rows_read", len(df))
+        """, path="mysql_extractor_driver.py"),
     ]
     INVALID = [
+        Example("""
+            import duckdb
+
+
+            class DuckdbExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    con = duckdb.connect(config["path"], read_only=True)
+                    df = con.execute(config["query"]).fetchdf()
+                    if df.empty:
+                        return {"df": df}  # expect: OSD010
+                    if config.get("sample"):
+                        return {"df": df.sample(config["sample"])}  # expect: OSD010
+                    ctx.log_metric("rows_read", len(df))
+                    return {"df": df}
+        """, path="duckdb_extractor_driver.py"),
         Example("""
             class OrdersExtractorDriver:
                 def run(self, step_id, config, inputs, ctx):  # expect: OSD010

@@ -16,23 +16,40 @@ from osiris.core.driver import DriverRegistry
 
 class OrdersExtractorDriver:
     def run(self, step_id: str, config: dict, inputs: dict | None, ctx) -> dict:
-        df = self._read(config)
-        ctx.log_metric("rows_read", len(df))
-        return {"df": df}
+        try:
+            self._validate_config(config)
+            df = self._read(config)
+            ctx.log_metric("rows_read", len(df))
+            return {"df": df}
+        except Exception as e:
+            ctx.log_event("step_failed", {"step_id": step_id, "error": str(e),
+                                          "error_type": type(e).__name__})
+            raise
 
 
 DriverRegistry.register("orders.extractor", OrdersExtractorDriver())
 '''
 
+# Keeps every rule but OSD020 (the print on line 6, column 9, which tests point at).
 PRINTING_WRITER = '''\
 from osiris.core.driver import DriverRegistry
 
-
 class CsvWriterDriver:
     def run(self, step_id: str, config: dict, inputs: dict | None, ctx) -> dict:
+        self._validate(config, inputs)
         print("writing", len(inputs["df"]))
-        ctx.log_metric("rows_written", len(inputs["df"]))
-        return {}
+        try:
+            inputs["df"].to_csv(config["path"], index=False)
+            ctx.log_metric("rows_written", len(inputs["df"]))
+            return {}
+        except Exception as e:
+            ctx.log_event("step_failed", {"step_id": step_id, "error": str(e),
+                                          "error_type": type(e).__name__})
+            raise
+
+    def _validate(self, config, inputs):
+        if "path" not in config or not inputs or "df" not in inputs:
+            raise ValueError("the CSV writer needs config['path'] and inputs['df']")
 
 
 DriverRegistry.register("csv.writer", CsvWriterDriver())

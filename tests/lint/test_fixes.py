@@ -30,7 +30,8 @@ def fixed(tmp_path, files, **options):
 
 
 def test_print_becomes_a_log_event_carrying_the_same_message(tmp_path):
-    outcome, after = fixed(tmp_path, {"csv_writer_driver.py": WRITER_WITH_PRINT})
+    outcome, after = fixed(tmp_path, {"csv_writer_driver.py": WRITER_WITH_PRINT},
+                           codes=frozenset({"OSD020"}))
     text = after["csv_writer_driver.py"]
     assert 'ctx.log_event("message", {"message": f"writing {len(df)} rows"})' in text
     assert ('ctx.log_event("message", {"message": " ".join(map(str, ("rows:", len(df), "to", '
@@ -81,7 +82,8 @@ def test_an_unregistered_driver_gets_its_registration_with_the_key_from_the_file
         def helper():
             return 1
         ''')
-    outcome, after = fixed(tmp_path, {"orders_extractor_driver.py": source})
+    outcome, after = fixed(tmp_path, {"orders_extractor_driver.py": source},
+                           codes=frozenset({"OSD003"}))
     assert after["orders_extractor_driver.py"] == textwrap.dedent('''\
         """Orders extractor."""
         import pandas as pd

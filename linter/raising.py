@@ -1,0 +1,87 @@
+"""Whether a block of statements always ends in an exception: the guard that
+raises (OSD012, OSD023) and the handler that re-raises (OSD024) are both this.
+
+A block "always raises" when no path through it falls through to the statement
+after it, returns, breaks or continues. Loops are assumed to be left normally
+(their bodies may run zero times), so a raise inside a loop does not count. A
+call to a helper method (``self._fail(...)``) counts when the helper's own body
+always raises; helpers of helpers are not followed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import libcst as cst
+
+from .drivers import body_statements
+from .metrics import self_method_called
+
+Helpers = Mapping[str, cst.FunctionDef]
+
+
+def always_raises(statements: Sequence[cst.BaseStatement], helpers: Helpers | None = None) -> bool:
+    """No path through ``statements`` ends otherwise than with an exception."""
+    escapes, continues = _block(statements, helpers or {})
+    return not escapes and not continues
+
+
+def _block(statements: Sequence[cst.BaseStatement], helpers: Helpers) -> tuple[bool, bool]:
+    """(some path leaves by return/break/continue, some path reaches the end)."""
+    escapes = False
+    for statement in statements:
+        left, continues = _statement(statement, helpers)
+        escapes = escapes or left
+        if not continues:
+            return escapes, False
+    return escapes, True
+
+
+def _statement(node: cst.BaseStatement, helpers: Helpers) -> tuple[bool, bool]:
+    if isinstance(node, cst.SimpleStatementLine):
+        for small in node.body:
+            if isinstance(small, cst.Raise) or _raising_call(small, helpers):
+                return False, False
+            if isinstance(small, (cst.Return, cst.Break, cst.Continue)):
+                return True, False
+        return False, True
+    if isinstance(node, cst.If):
+        body = _block(node.body.body, helpers)
+        if isinstance(node.orelse, cst.If):
+            other = _statement(node.orelse, helpers)
+        elif isinstance(node.orelse, cst.Else):
+            other = _block(node.orelse.body.body, helpers)
+        else:
+            other = (False, True)
+        return body[0] or other[0], body[1] or other[1]
+    if isinstance(node, (cst.Try, cst.TryStar)):
+        return _try(node, helpers)
+    if isinstance(node, cst.With):
+        return _block(node.body.body, helpers)
+    if isinstance(node, (cst.For, cst.While)):
+        return _block(node.body.body, helpers)[0], True
+    return False, True
+
+
+def _try(node: cst.Try | cst.TryStar, helpers: Helpers) -> tuple[bool, bool]:
+    escapes, continues = _block(node.body.body, helpers)
+    if continues and node.orelse is not None:
+        left, continues = _block(node.orelse.body.body, helpers)
+        escapes = escapes or left
+    for handler in node.handlers:
+        left, handled = _block(handler.body.body, helpers)
+        escapes, continues = escapes or left, continues or handled
+    if node.finalbody is not None:
+        left, finished = _block(node.finalbody.body.body, helpers)
+        if not left and not finished:
+            return False, False  # the finally block itself always raises
+        escapes, continues = escapes or left, continues and finished
+    return escapes, continues
+
+
+def _raising_call(small: cst.BaseSmallStatement, helpers: Helpers) -> bool:
+    """``self._fail(...)`` as a statement, where ``_fail`` always raises."""
+    if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)):
+        return False
+    helper = helpers.get(self_method_called(small.value) or "")
+    return helper is not None and always_raises(body_statements(helper))

@@ -1,0 +1,310 @@
+"""OSD023 config-validated-first."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..drivers import DriverClass, body_statements, config_name
+from ..names import assignment_targets, dotted
+from ..raising import always_raises
+from ..rule import Example, FileContext, Rule
+from ..walk import descendants
+
+
+class ConfigValidatedFirst(Rule):
+    code = "OSD023"
+    name = "config-validated-first"
+    message = "run begins with {first}, not with validating {config}; the contract wants " \
+              "configuration validated first: {config} passed to a validate/_validate call, " \
+              "or an if on {config} that raises, as run's first statement or the first " \
+              "statement of its top-level try"
+    explanation = """
+## What it checks
+That the first statement of `run` (after its docstring), or the first statement of
+the body of a `try` that is `run`'s first statement, validates the configuration:
+- a call whose name starts with `validate` or `_validate` (or ends with `_validate`, as
+  pydantic's `Model.model_validate`) that receives `config` (or a part of it,
+  `config["resolved_connection"]`), as a statement or bound to a name
+  (`cfg = self._validate_config(config)`);
+- or an `if` whose test reads `config` and whose body always raises
+  (`if not config.get("query"): raise ValueError(...)`).
+
+The finding is reported at `def run`.
+
+## Why
+"ALWAYS validate configuration before processing". A driver that connects, reads or
+writes before looking at its configuration fails halfway, with a library error about
+a missing key instead of a message naming the step and the setting, and may already
+have written part of its output.
+
+## Accepted
+The validation call inside the top-level `try`, so that its failure is reported like
+any other (the contract's own pattern); its result bound to a name; local imports
+(`import psycopg`, for clients that are optional extras) and names set to `None`, a
+literal or an empty container (`conn = None` for a `finally` block) before it, which do
+no work.
+
+## Decisions
+The catalogue asks for the *first* statement, and this rule keeps to it:
+`query = config.get("query")` followed by `if not query: raise ...` is reported, since
+its first statement reads configuration without validating it. Move the check into the
+`if` (`if not config.get("query"): raise ...`) or into `self._validate_config(config)`.
+A pydantic model built with `Model(**config)` is not recognised; use
+`Model.model_validate(config)`. An `assert` is not validation (`python -O` removes it).
+
+## Not followed
+What the validation call does: a call named `_validate_config(config)` counts whatever
+its body checks, and a guard counts whatever it tests on `config`.
+
+## Example
+```python
+def run(self, step_id, config, inputs, ctx):
+    conn = psycopg.connect(config["dsn"])      # OSD023: connects before validating
+    self._validate_config(config)
+```
+## Fix
+```python
+def run(self, step_id, config, inputs, ctx):
+    try:
+        self._validate_config(config)
+        conn = psycopg.connect(config["dsn"], connect_timeout=10)
+        ...
+```
+"""
+    VALID = [
+        Example("""
+            import pandas as pd
+            import psycopg
+
+
+            class PostgresExtractorDriver:
+                def run(self, step_id: str, config: dict, inputs: dict | None, ctx) -> dict:
+                    \"\"\"Read the configured query.\"\"\"
+                    try:
+                        self._validate_config(config)
+                        with psycopg.connect(config["dsn"], connect_timeout=10) as conn:
+                            df = pd.read_sql(config["query"], conn)
+                        ctx.log_metric("rows_read", len(df))
+                        return {"df": df}
+                    except Exception as e:
+                        ctx.log_event("step_failed", {"step_id": step_id, "error": str(e),
+                                                      "error_type": type(e).__name__})
+                        raise
+        """, path="postgres_extractor_driver.py"),
+        Example("""
+            from typing import Any
+
+            from pydantic import BaseModel
+
+
+            class CsvSettings(BaseModel):
+                path: str
+                delimiter: str = ","
+
+
+            class CsvWriterDriver:
+                def run(self, *, step_id: str, config: dict, inputs: dict | None = None,
+                        ctx: Any = None) -> dict:
+                    settings = CsvSettings.model_validate(config)
+                    inputs["df"].to_csv(settings.path, sep=settings.delimiter, index=False)
+                    return {}
+        """, path="csv_writer_driver.py"),
+        Example("""
+            import duckdb
+
+
+            class DuckdbExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    if not config.get("query") or "path" not in config:
+                        raise ValueError(f"Step {step_id}: 'query' and 'path' are required")
+                    with duckdb.connect(config["path"], read_only=True) as con:
+                        return {"df": con.execute(config["query"]).fetchdf()}
+        """, path="duckdb_extractor_driver.py"),
+        Example("""
+            import pymysql
+
+
+            class MysqlWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    connection = validate_connection(config["resolved_connection"], step_id)
+                    with pymysql.connect(**connection, connect_timeout=10) as conn:
+                        self._write(conn, inputs["df"], config)
+                    return {}
+
+
+            def validate_connection(connection, step_id):
+                missing = {"host", "user", "database"} - set(connection)
+                if missing:
+                    raise ValueError(f"Step {step_id}: connection lacks {sorted(missing)}")
+                return connection
+        """, path="mysql_writer_driver.py"),
+        Example("""
+            class SqlalchemyWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    import sqlalchemy as sa
+
+                    engine = None
+                    try:
+                        cfg = self._validate_config(config)
+                        engine = sa.create_engine(cfg["url"], connect_args={"connect_timeout": 10})
+                        with engine.begin() as conn:
+                            inputs["df"].to_sql(cfg["table"], conn, if_exists="append")
+                        return {}
+                    finally:
+                        if engine is not None:
+                            engine.dispose()
+        """, path="sqlalchemy_writer_driver.py"),
+    ]
+    INVALID = [
+        Example("""
+            import logging
+            from typing import Any, Optional
+
+            import pandas as pd
+            import sqlalchemy as sa
+
+            logger = logging.getLogger(__name__)
+
+
+            class MySQLExtractorDriver:
+                def run(self, *, step_id: str, config: dict, inputs: Optional[dict] = None,  # expect: OSD023
+                        ctx: Any = None) -> dict:
+                    query = config.get("query")
+                    if not query:
+                        raise ValueError(f"Step {step_id}: 'query' is required in config")
+                    engine = sa.create_engine(config["url"], connect_args={"connect_timeout": 10})
+                    return {"df": pd.read_sql_query(query, engine)}
+        """, path="mysql_extractor_driver.py"),
+        Example("""
+            import psycopg
+
+
+            class PostgresWriterDriver:
+                def run(self, step_id, config, inputs, ctx):  # expect: OSD023
+                    conn = psycopg.connect(config["dsn"], connect_timeout=10)
+                    self._validate_config(config)
+                    with conn:
+                        self._copy(conn, inputs["df"], config["table"])
+                    return {}
+        """, path="postgres_writer_driver.py"),
+        Example("""
+            import requests
+
+
+            class RestExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):  # expect: OSD023
+                    try:
+                        ctx.log_event("extract_started", {"url": config["url"]})
+                        self._validate_config(config)
+                        response = requests.get(config["url"], timeout=30)
+                        return {"df": self._frame(response.json())}
+                    except Exception as e:
+                        ctx.log_event("step_failed", {"step_id": step_id, "error": str(e),
+                                                      "error_type": type(e).__name__})
+                        raise
+        """, path="rest_extractor_driver.py"),
+        Example("""
+            import sqlite3
+
+
+            class SqliteWriterDriver:
+                def run(self, step_id, config, inputs, ctx):  # expect: OSD023
+                    self._validate_inputs(inputs)
+                    with sqlite3.connect(config["path"]) as conn:
+                        inputs["df"].to_sql(config["table"], conn, index=False)
+                    return {}
+        """, path="sqlite_writer_driver.py"),
+        Example("""
+            class ParquetWriterDriver:
+                def run(self, step_id, config, inputs, ctx):  # expect: OSD023
+                    if not config.get("compression"):
+                        config = {**config, "compression": "snappy"}
+                    inputs["df"].to_parquet(config["path"], compression=config["compression"])
+                    return {}
+        """, path="parquet_writer_driver.py"),
+    ]
+
+    def check_driver(self, driver: DriverClass, file: FileContext) -> None:
+        statements = _without_placeholders(body_statements(driver.run))
+        if not statements:
+            return
+        config = config_name(driver.run)
+        first = statements[0]
+        if _validates(first, config, driver):
+            return
+        if isinstance(first, (cst.Try, cst.TryStar)) and first.body.body:
+            if _validates(first.body.body[0], config, driver):
+                return
+            first = first.body.body[0]
+        file.report(self, driver.run.name, first=_snippet(first), config=config)
+
+
+def _without_placeholders(statements: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    """The statements from the first one that does more than ``conn = None``."""
+    for index, statement in enumerate(statements):
+        if not _is_placeholder(statement):
+            return statements[index:]
+    return []
+
+
+def _is_placeholder(statement: cst.BaseStatement) -> bool:
+    """A local import (optional database clients), or ``name = None`` / a literal / an
+    empty container (bookkeeping for a finally block)."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
+    return all(isinstance(small, (cst.Import, cst.ImportFrom)) or (
+        isinstance(small, (cst.Assign, cst.AnnAssign))
+        and all(isinstance(t, cst.Name) for t in assignment_targets(small))
+        and _is_constant(small.value)) for small in statement.body)
+
+
+def _is_constant(value: cst.BaseExpression | None) -> bool:
+    if isinstance(value, cst.Name):
+        return value.value in ("None", "True", "False")
+    if isinstance(value, (cst.Dict, cst.List, cst.Tuple, cst.Set)):
+        return not value.elements
+    return isinstance(value, (cst.Integer, cst.Float, cst.SimpleString))
+
+
+def _validates(statement: cst.BaseStatement, config: str, driver: DriverClass) -> bool:
+    if isinstance(statement, cst.If):
+        return _reads(statement.test, config) and always_raises(statement.body.body,
+                                                                 driver.methods)
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
+    small = statement.body[0]
+    value = small.value if isinstance(small, (cst.Expr, cst.Assign, cst.AnnAssign)) else None
+    return isinstance(value, cst.Call) and _is_validation_call(value, config)
+
+
+def _is_validation_call(call: cst.Call, config: str) -> bool:
+    name = (dotted(call.func) or "").rpartition(".")[2]
+    if not (name.startswith(("validate", "_validate")) or name.endswith("_validate")):
+        return False
+    return any(_rooted_at(arg.value, config) for arg in call.args)
+
+
+def _rooted_at(node: cst.BaseExpression, name: str) -> bool:
+    """``config``, ``config["x"]``, ``config.get("x")``: an expression read from ``name``."""
+    while True:
+        if isinstance(node, cst.Name):
+            return node.value == name
+        if isinstance(node, (cst.Subscript, cst.Attribute)):
+            node = node.value
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            node = node.func.value
+        else:
+            return False
+
+
+def _reads(test: cst.BaseExpression, name: str) -> bool:
+    if isinstance(test, cst.Name):
+        return test.value == name
+    return any(isinstance(n, cst.Name) and n.value == name for n in descendants(test))
+
+
+def _snippet(statement: cst.BaseStatement) -> str:
+    """The statement's first line, shortened, for the message."""
+    code = cst.Module(body=[]).code_for_node(statement.with_changes(leading_lines=[]))
+    line = code.strip().splitlines()[0]
+    return repr(line if len(line) <= 50 else line[:47] + "...")
