@@ -22,8 +22,9 @@ class InputsContract(Rule):
     explanation = """
 ## What it checks
 - **Extractors** must not read `inputs` at all: subscripting it, calling any of its
-  methods (`.get`, `.items()`...), iterating over it, `"df" in inputs`, unpacking it.
-  Each read is reported, in `run` and in the helpers `run` passes `inputs` to.
+  methods (`.get`, `.items()`...), iterating over it, `"df" in inputs`, unpacking it,
+  in `run` and in the helpers `run` passes `inputs` to. One finding at `def run`, where
+  the catalogue places OSD012, counting the reads.
 - **Writers and transformers** must check, on every path to a use of `inputs["df"]`
   or `inputs.get("df")`, that `inputs` is not None and holds `"df"`, raising a clear
   error otherwise. The finding is reported once, at `def run`.
@@ -168,10 +169,10 @@ def run(self, step_id, config, inputs, ctx):
 
 
             class MysqlExtractorDriver:
-                def run(self, step_id, config, inputs, ctx):
+                def run(self, step_id, config, inputs, ctx):  # expect: OSD012
                     conn = pymysql.connect(**config["resolved_connection"], connect_timeout=10)
-                    query = inputs.get("query") or config["query"]  # expect: OSD012
-                    frames = [inputs[k] for k in inputs if k.startswith("df_")]  # expect: OSD012, OSD012
+                    query = inputs.get("query") or config["query"]
+                    frames = [inputs[k] for k in inputs if k.startswith("df_")]
                     return {"df": pd.concat([pd.read_sql(query, conn), *frames])}
         """, path="mysql_extractor_driver.py"),
         Example("""
@@ -211,20 +212,28 @@ def run(self, step_id, config, inputs, ctx):
 
 
             class DuckdbExtractorDriver:
-                def run(self, step_id, config, inputs, ctx):
+                def run(self, step_id, config, inputs, ctx):  # expect: OSD012
                     with duckdb.connect(config["path"], read_only=True) as con:
                         df = self._query(con, config, inputs)
                     return {"df": df}
 
                 def _query(self, con, config, upstream):
-                    params = upstream["params"] if upstream else []  # expect: OSD012
+                    params = upstream["params"] if upstream else []
                     return con.execute(config["query"], params).fetchdf()
         """, path="duckdb_extractor_driver.py"),
     ]
 
     def check_driver(self, driver: DriverClass, file: FileContext) -> None:
         if driver.category == EXTRACTOR:
-            self._extractor_reads(driver, file)
+            reads = self._extractor_reads(driver, file.module)
+            if reads:
+                # At def run, as the catalogue places OSD012: a fact about the whole run.
+                kinds = ", ".join(dict.fromkeys(READS[use.kind] for use in reads))
+                file.report(self, driver.run.name, problem=(
+                    f"this extractor {kinds} {inputs_name(driver.run)} ({len(reads)} read"
+                    f"{'s' if len(reads) > 1 else ''} in run or the helpers it passes inputs "
+                    f"to); extractors are given no inputs (inputs is None), so read from the "
+                    f"source named in config"))
             return
         if InputsChecks(driver, file.module).unchecked():
             name = inputs_name(driver.run)
@@ -233,24 +242,19 @@ def run(self, step_id, config, inputs, ctx):
                 f'and holds "df"; {with_article(driver.category)} must raise a clear error '
                 f'first: if not {name} or "df" not in {name}: raise ValueError(...)'))
 
-    def _extractor_reads(self, driver: DriverClass, file: FileContext) -> None:
+    def _extractor_reads(self, driver: DriverClass, module: cst.Module) -> list[Use]:
         """Reads of inputs in run, and in the helpers run passes inputs to (one level)."""
         name = inputs_name(driver.run)
-        functions = module_functions(file.module)
+        functions = module_functions(module)
+        reads: list[Use] = []
         helpers: dict[tuple[cst.FunctionDef, str], None] = {}
         for use in uses_of(driver.run, {name}):
-            self._report_read(use, name, file)
+            reads += [use] if use.kind in READS else []
             call = use.grandparent if use.kind == ARGUMENT else None
             callee = called_function(call, driver, functions) if isinstance(call, cst.Call) else None
             parameter = receiving_parameter(call, callee[0], name, callee[1]) if callee else None
             if parameter is not None:
                 helpers[(callee[0], parameter)] = None
         for helper, parameter in helpers:
-            for use in uses_of(helper, {parameter}):
-                self._report_read(use, parameter, file)
-
-    def _report_read(self, use: Use, name: str, file: FileContext) -> None:
-        if use.kind in READS:
-            file.report(self, use.node, problem=(
-                f"this extractor {READS[use.kind]} {name}; extractors are given no inputs "
-                f"(inputs is None), so read from the source named in config"))
+            reads += [use for use in uses_of(helper, {parameter}) if use.kind in READS]
+        return reads
