@@ -296,6 +296,22 @@ def run(self, step_id, config, inputs, ctx):
                         logger.error("post failed: %s", e)
                     return {}
         """, path="rest_writer_driver.py"),
+        Example("""
+            from pathlib import Path
+
+
+            class CsvWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    try:
+                        self._validate_config(config)
+                        Path(config["path"]).parent.mkdir(parents=True, exist_ok=True)
+                        inputs["df"].to_csv(config["path"], index=False)
+                        ctx.log_metric("rows_written", len(inputs["df"]))
+                    except OSError as e:  # expect: OSD024
+                        ctx.log_event("step_failed", {"step_id": step_id, "error": str(e),
+                                                      "error_type": type(e).__name__})
+                    return {}
+        """, path="csv_writer_driver.py"),
     ]
 
     def check_driver(self, driver: DriverClass, file: FileContext) -> None:
@@ -313,7 +329,9 @@ def run(self, step_id, config, inputs, ctx):
             problems = []
             if handler.type is None:
                 problems.append("a bare except: also catches KeyboardInterrupt and SystemExit")
-            if handler in wrapping and (_is_broad(handler) or _may_raise(handler, driver)):
+            reports_failure = failure_event(handler.body.body, context, driver.methods) is not None
+            if handler in wrapping and (_is_broad(handler) or _may_raise(handler, driver)
+                                        or reports_failure):
                 problems += _logging_problems(handler, raises, context, driver)
             elif _is_broad(handler) and not (raises or in_cleanup
                                              or _keeps_for_later(handler, raised_later)):
@@ -332,7 +350,9 @@ def _logging_problems(handler: cst.ExceptHandler, raises: bool, context: str,
         problems.append("this handler of run's try does not emit the step_failed event")
     elif event.missing:
         problems.append(f"its step_failed event lacks {', '.join(map(repr, event.missing))}")
-    if not raises and _is_broad(handler):
+    if not raises and (_is_broad(handler) or event is not None):
+        # A handler that reports the step as failed and then returns lets the runner
+        # believe it succeeded: recovering is fine, reporting a failure and going on is not.
         problems.append("this handler of run's try does not re-raise on every path")
     return problems
 
