@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from osiris.lint.linting import Linter
 from osiris.lint.rules import rule_classes
 from osiris.lint.settings import Settings
