@@ -50,6 +50,12 @@ def literal_string(node: cst.BaseExpression | None) -> str | None:
     return None
 
 
+def subscript_index(node: cst.Subscript) -> cst.BaseExpression | None:
+    """``"key"`` in ``config["key"]``: the index of a one-element, non-slice subscript."""
+    element = node.slice[0].slice if len(node.slice) == 1 else None
+    return element.value if isinstance(element, cst.Index) else None
+
+
 def is_register_call(call: cst.Call, imports: ImportMap) -> bool:
     """``DriverRegistry.register(...)``, also through an imported alias of the class."""
     func = call.func

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from .drivers import DriverClass, literal_string
+from .drivers import DriverClass, literal_string, subscript_index
 from .names import ImportMap, dotted
 from .pieces import pieces
 from .reach import reached_functions
@@ -179,7 +179,7 @@ class _Bindings:
                     self.given_timeout.add(dotted(call.func.value) or "")
 
     def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
-        if isinstance(target, cst.Subscript) and literal_string(_index(target)) in TIMEOUT_NAMES:
+        if isinstance(target, cst.Subscript) and literal_string(subscript_index(target)) in TIMEOUT_NAMES:
             self.given_timeout.add(dotted(target.value) or "")
         elif (name := dotted(target)) is not None:
             self.values.setdefault(name, []).append(value)
@@ -209,11 +209,6 @@ def _timeout_keyword(call: cst.Call, literal: bool = False) -> bool:
 
 def _is_none(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
-
-
-def _index(target: cst.Subscript) -> cst.BaseExpression | None:
-    element = target.slice[0].slice if len(target.slice) == 1 else None
-    return element.value if isinstance(element, cst.Index) else None
 
 
 def _text(node: cst.BaseExpression) -> str:
