@@ -50,6 +50,25 @@ def literal_string(node: cst.BaseExpression | None) -> str | None:
     return None
 
 
+def assigned_value(body, name: str) -> cst.BaseExpression | None:
+    """The value of the only ``name = ...`` among the top-level statements of ``body``
+    (a module's or a class's): a constant the rules may read. None if bound otherwise."""
+    found = None
+    for statement in body:
+        for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+            if isinstance(small, cst.Assign):
+                targets = [t.target for t in small.targets]
+            elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+                targets = [small.target]
+            else:
+                continue
+            if any(isinstance(t, cst.Name) and t.value == name for t in targets):
+                if found is not None or small.value is None or isinstance(small, cst.AugAssign):
+                    return None
+                found = small.value
+    return found
+
+
 def subscript_index(node: cst.Subscript) -> cst.BaseExpression | None:
     """``"key"`` in ``config["key"]``: the index of a one-element, non-slice subscript."""
     element = node.slice[0].slice if len(node.slice) == 1 else None

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from .drivers import DriverClass, literal_string, subscript_index
+from .literals import template_text
 from .names import ImportMap, dotted
 from .pieces import pieces
 from .reach import reached_functions
@@ -108,7 +109,7 @@ class TimeoutCheck:
     def _holds(self, node: cst.BaseExpression, function: cst.FunctionDef, depth: int) -> bool:
         """Whether the settings ``node`` evaluates to include a connect timeout."""
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
-            return bool(TIMEOUT_IN_TEXT.search(_text(node)))
+            return bool(TIMEOUT_IN_TEXT.search(template_text(node) or ""))
         if isinstance(node, cst.Dict):
             return any(self._holds_entry(e, function, depth) for e in node.elements)
         if isinstance(node, cst.BinaryOperation):
@@ -152,7 +153,7 @@ class TimeoutCheck:
         url = next((a.value for a in call.args if a.keyword is None or a.keyword.value == "url"), None)
         if isinstance(url, cst.Name):
             url = next(iter(self._bound(function).values.get(url.value, ())), None)
-        return url is not None and bool(LOCAL_DATABASE_URL.match(_text(url)))
+        return bool(LOCAL_DATABASE_URL.match(template_text(url) or ""))
 
     def _bound(self, function: cst.FunctionDef) -> _Bindings:
         if function not in self._bindings:
@@ -209,13 +210,3 @@ def _timeout_keyword(call: cst.Call, literal: bool = False) -> bool:
 
 def _is_none(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
-
-
-def _text(node: cst.BaseExpression) -> str:
-    """A string literal's text; an f-string's text parts (its expressions left out)."""
-    if isinstance(node, cst.FormattedString):
-        return "".join(p.value for p in node.parts if isinstance(p, cst.FormattedStringText))
-    if isinstance(node, cst.ConcatenatedString):
-        return _text(node.left) + _text(node.right)
-    text = literal_string(node)
-    return text if text is not None else ""

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from .drivers import DriverClass, body_statements, literal_string, parameter_names, subscript_index
+from .drivers import (
+    DriverClass,
+    assigned_value,
+    body_statements,
+    literal_string,
+    parameter_names,
+    subscript_index,
+)
 from .names import dotted
 from .reach import arguments_by_parameter, helper_calls
 from .resources import called_name, is_self_method
@@ -64,14 +71,7 @@ class WriteModeAnalysis:
 
     def constant(self, name: str, in_class: bool) -> cst.BaseExpression | None:
         """The value of a class attribute (``self.X``) or a module-level ``X = ...``."""
-        body = self.driver.node.body.body if in_class else self.module.body
-        for statement in body:
-            for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
-                if isinstance(small, cst.Assign) and any(dotted(t.target) == name for t in small.targets):
-                    return small.value
-                if isinstance(small, cst.AnnAssign) and dotted(small.target) == name:
-                    return small.value
-        return None
+        return assigned_value(self.driver.node.body.body if in_class else self.module.body, name)
 
 
 class _Function:

@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from ..drivers import literal_string
+from ..drivers import assigned_value, literal_string
 from ..rule import Example, FileContext, Rule
 
 CREDENTIAL_NAMES = frozenset({"password", "passwd", "token", "api_key"})
@@ -216,7 +216,7 @@ conn = psycopg.connect(host=params["host"], user=params["user"],
     def _check_value(self, value: cst.BaseExpression, where: str, file: FileContext) -> None:
         text = _literal_text(value)
         if text is None and isinstance(value, cst.Name):
-            text = _module_constant(value.value, file.module)
+            text = literal_string(assigned_value(file.module.body, value.value))
             where = f"{where}{value.value} (a module-level literal)"
         if text is not None and is_secret_text(text):
             file.report(self, value, what=f"the credential passed as {where.rstrip()}")
@@ -232,18 +232,3 @@ def _literal_text(value: cst.BaseExpression) -> str | None:
             isinstance(p, cst.FormattedStringText) for p in value.parts):
         return "".join(p.value for p in value.parts)
     return literal_string(value)
-
-
-def _module_constant(name: str, module: cst.Module) -> str | None:
-    """The string literal a top-level ``NAME = "..."`` binds, if that is its only binding."""
-    found = None
-    for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if isinstance(small, cst.Assign) and any(
-                    isinstance(t.target, cst.Name) and t.target.value == name for t in small.targets):
-                if found is not None:
-                    return None
-                found = literal_string(small.value) or ""
-    return found

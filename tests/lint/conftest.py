@@ -31,6 +31,11 @@ from osiris.core.driver import DriverRegistry
 class CsvWriterDriver:
     def run(self, step_id: str, config: dict, inputs: dict | None, ctx) -> dict:
         print("writing", len(inputs["df"]))
+        match config.get("write_mode", "append"):
+            case "append" | "overwrite" | "upsert":
+                self._write(inputs["df"], keys=config.get("primary_key"))
+            case other:
+                raise ValueError(f"unsupported write_mode {other!r}")
         ctx.log_metric("rows_written", len(inputs["df"]))
         return {}
 
