@@ -22,8 +22,8 @@ import libcst as cst
 from .drivers import DriverClass
 from .flow import Flow
 from .names import ImportMap, dotted
-from .pieces import FINALLY, Piece, pieces
-from .reach import arguments_by_parameter, helper_calls
+from .pieces import FINALLY, Piece
+from .reach import arguments_by_parameter, calls_of, helper_calls, indexed_pieces
 from .resources import (
     CURSOR,
     HANDED_TO_STACK,
@@ -135,8 +135,8 @@ class CleanupAnalysis:
         self._scans[function] = None
         scan = _Scan()
         instance_openings = self._instance_openings(function)
-        for piece in pieces(function):
-            self._piece(piece, scan, instance_openings)
+        for piece, calls in indexed_pieces(self.driver, function):
+            self._piece(piece, calls, scan, instance_openings)
         if function is not self.driver.run:
             scan.open_at_exit = self._open_at_some_exit(function, scan, scan.openings)
             scan.left_open = [Opening(o.call, o.kind, {n for n in o.names if n.startswith("self.")})
@@ -155,12 +155,12 @@ class CleanupAnalysis:
                 found[call] = helper
         return found
 
-    def _piece(self, piece: Piece, scan: _Scan, instance_openings: dict[cst.Call, _Scan]) -> None:
+    def _piece(self, piece: Piece, calls: list[cst.Call], scan: _Scan,
+               instance_openings: dict[cst.Call, _Scan]) -> None:
         node = piece.node
         settled = set()
         for statement in piece.enclosing(FINALLY):
             settled |= self._finally_closes(statement)
-        calls = list(calls_in(node))
         for call in calls:
             if call in instance_openings:
                 scan.opened_at.setdefault(node, []).extend(instance_openings[call].left_open)
@@ -272,7 +272,7 @@ class CleanupAnalysis:
         if method is not None:
             arguments = arguments_by_parameter(call, method)
             closed = set()
-            for inner in calls_in(method):
+            for inner in calls_of(self.driver, method):
                 name = closed_name(inner)
                 head, _, rest = (name or "").partition(".")
                 if head == "self":

@@ -38,6 +38,8 @@ class DriverClass:
     keys: list[str] = field(default_factory=list)
     abstract: bool = False  # Base*/Abstract*/ABC: exempt from needing a registration
     abstract_run: bool = False  # run only raises NotImplementedError: nothing to check in it
+    # What several rules compute about the same methods (reach.py), kept while the file is linted.
+    shared: dict = field(default_factory=dict, repr=False, compare=False)
 
     def method(self, name: str) -> cst.FunctionDef | None:
         return self.methods.get(name)

@@ -1,6 +1,7 @@
-"""What a driver's ``run`` reaches: the helper methods it calls, one level deep, and
-which argument each helper parameter receives. Driver rules look no further, so
-their analysis costs a few methods, never the whole module."""
+"""What a driver's ``run`` reaches: the helper methods it calls, one level deep, which
+argument each helper parameter receives, and each method's pieces with their calls.
+Driver rules look no further, and they share these walks through the driver's
+``shared`` memo, so a method is walked once per file however many rules read it."""
 
 from __future__ import annotations
 
@@ -8,19 +9,36 @@ import libcst as cst
 
 from .drivers import DriverClass
 from .metrics import self_method_called
+from .pieces import Piece, pieces
 from .walk import calls_in
+
+
+def indexed_pieces(driver: DriverClass, function: cst.FunctionDef) -> list[tuple[Piece, list[cst.Call]]]:
+    """The function's pieces in source order, each with the calls it evaluates."""
+    key = ("pieces", function)
+    if key not in driver.shared:
+        driver.shared[key] = [(piece, list(calls_in(piece.node))) for piece in pieces(function)]
+    return driver.shared[key]
+
+
+def calls_of(driver: DriverClass, function: cst.FunctionDef) -> list[cst.Call]:
+    """Every call the function evaluates (not those of nested functions and lambdas)."""
+    return [call for _, calls in indexed_pieces(driver, function) for call in calls]
 
 
 def helper_calls(driver: DriverClass, function: cst.FunctionDef) -> list[tuple[cst.Call, cst.FunctionDef]]:
     """Each ``self.<method>(...)`` call in ``function`` of a method the class defines
     (``run`` excepted), with that method."""
-    found = []
-    for call in calls_in(function):
-        name = self_method_called(call)
-        method = driver.method(name) if name and name != "run" else None
-        if method is not None:
-            found.append((call, method))
-    return found
+    key = ("helpers", function)
+    if key not in driver.shared:
+        found = []
+        for call in calls_of(driver, function):
+            name = self_method_called(call)
+            method = driver.method(name) if name and name != "run" else None
+            if method is not None:
+                found.append((call, method))
+        driver.shared[key] = found
+    return driver.shared[key]
 
 
 def reached_functions(driver: DriverClass) -> list[cst.FunctionDef]:

@@ -17,10 +17,10 @@ import libcst as cst
 from .drivers import DriverClass, literal_string, subscript_index
 from .literals import template_text
 from .names import ImportMap, dotted
-from .pieces import pieces
-from .reach import reached_functions
+from .pieces import Piece
+from .reach import calls_of, indexed_pieces, reached_functions
 from .resources import called_name, is_self_method, unwrap
-from .walk import NESTED_SCOPES, calls_in, descendants
+from .walk import NESTED_SCOPES, descendants
 
 TIMEOUT_NAMES = frozenset({"connect_timeout", "connection_timeout", "timeout", "read_timeout"})
 TIMEOUT_IN_TEXT = re.compile(r"\b(?:connect_timeout|connection_timeout|timeout|read_timeout)=")
@@ -67,7 +67,7 @@ class TimeoutCheck:
         found = []
         for function in functions:
             clients = {**instance_clients, **self._clients(function)}
-            for call in calls_in(function):
+            for call in calls_of(self.driver, function):
                 advice = self._advice(call, function, clients)
                 if advice is not None:
                     found.append(MissingTimeout(call, dotted(call.func) or called_name(call), advice))
@@ -157,17 +157,17 @@ class TimeoutCheck:
 
     def _bound(self, function: cst.FunctionDef) -> _Bindings:
         if function not in self._bindings:
-            self._bindings[function] = _Bindings(function)
+            self._bindings[function] = _Bindings(indexed_pieces(self.driver, function))
         return self._bindings[function]
 
 
 class _Bindings:
     """What a function binds to each name, and which names it gives a timeout key later."""
 
-    def __init__(self, function: cst.FunctionDef) -> None:
+    def __init__(self, function_pieces: list[tuple[Piece, list[cst.Call]]]) -> None:
         self.values: dict[str, list[cst.BaseExpression]] = {}
         self.given_timeout: set[str] = set()
-        for piece in pieces(function):
+        for piece, calls in function_pieces:
             node = piece.node
             if piece.item is not None and piece.item.asname is not None:
                 self._bind(piece.item.asname.name, node)
@@ -175,7 +175,7 @@ class _Bindings:
                 targets = node.targets if isinstance(node, cst.Assign) else [node]
                 for target in targets:
                     self._bind(target.target, node.value)
-            for call in calls_in(node):
+            for call in calls:
                 if called_name(call) in ("update", "setdefault") and _timeout_keyword(call, literal=True):
                     self.given_timeout.add(dotted(call.func.value) or "")
 

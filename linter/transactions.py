@@ -27,8 +27,8 @@ import libcst as cst
 from .drivers import DriverClass, assigned_value, literal_string
 from .literals import template_text
 from .names import ImportMap, dotted
-from .pieces import TRY, WITH, Piece, pieces
-from .reach import helper_calls
+from .pieces import TRY, WITH, Piece
+from .reach import calls_of, helper_calls, indexed_pieces
 from .resources import (
     CONNECTION,
     CURSOR,
@@ -107,7 +107,7 @@ class TransactionAnalysis:
         if is_self_method(call):
             method = self.driver.method(name or "")
             return depth > 0 and method is not None and any(
-                self._ends(inner, how, depth - 1) for inner in calls_in(method))
+                self._ends(inner, how, depth - 1) for inner in calls_of(self.driver, method))
         if name == how:
             return True
         sql = template_text(call.args[0].value) if name == "execute" and call.args else None
@@ -133,14 +133,14 @@ class _Function:
     def __init__(self, analysis: TransactionAnalysis, function: cst.FunctionDef) -> None:
         self.analysis = analysis
         self.function = function
-        self.pieces = list(pieces(function))
+        self.pieces = indexed_pieces(analysis.driver, function)
         self.handles: dict[str, str] = {}
         self.assigned: dict[str, list[cst.BaseExpression]] = {}
         self.where: dict[cst.Call, tuple[int, Piece]] = {}
         self.commit_indexes: list[int] = []
-        for index, piece in enumerate(self.pieces):
+        for index, (piece, calls) in enumerate(self.pieces):
             self._note_handles(piece)
-            for call in calls_in(piece.node):
+            for call in calls:
                 self.where[call] = (index, piece)
                 if analysis.commits(call):
                     self.commit_indexes.append(index)
@@ -257,14 +257,17 @@ class _File:
         text = template_text(target)
         if text is not None and OBJECT_STORE.match(text):
             return True  # an object store writes an object whole
-        return root in ("sys.stdout", "sys.stderr") or any(
-            isinstance(n, cst.Name) and n.value == self.analysis.ctx_name
-            for n in (target, *descendants(target)))  # an artifact in ctx.output_dir
+        return root in ("sys.stdout", "sys.stderr") or self._in_output_dir(target)
+
+    def _in_output_dir(self, path: cst.BaseExpression) -> bool:
+        """A path built from ``ctx`` (``ctx.output_dir``): a run artifact, not the destination."""
+        return any(isinstance(n, cst.Name) and n.value == self.analysis.ctx_name
+                   for n in (path, *descendants(path)))
 
     def _note_bindings(self, function: _Function) -> None:
         """Names bound to temporary paths, file objects and buffers."""
         assigned = []
-        for piece in function.pieces:
+        for piece, _ in function.pieces:
             node = piece.node
             if piece.item is not None and piece.item.asname is not None:
                 assigned.append((piece.item.asname.name, node))
@@ -282,6 +285,8 @@ class _File:
 
     def _is_safe_source(self, value: cst.BaseExpression) -> bool:
         value = unwrap(value)
+        if self._in_output_dir(value):
+            return True
         if isinstance(value, cst.Call):
             qualified = self.analysis.imports.qualify(value.func) or ""
             if qualified.startswith("tempfile.") or qualified in ("io.StringIO", "io.BytesIO", "os.fdopen"):

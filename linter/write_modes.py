@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import libcst as cst
 
@@ -25,7 +26,7 @@ from .drivers import (
 from .names import dotted
 from .reach import arguments_by_parameter, helper_calls
 from .resources import called_name, is_self_method
-from .walk import NESTED_SCOPES, descendants
+from .walk import descendants
 
 MODES = ("append", "overwrite", "upsert")
 ALIASES = {"replace": "overwrite"}  # accepted in addition to its mode, never instead of it
@@ -81,16 +82,28 @@ class _Function:
                  mode_names: set[str], key_names: set[str]) -> None:
         self.analysis = analysis
         self.function = function
-        self.nodes = list(descendants(function, stop=NESTED_SCOPES))
+        # Closures defined in the function (``def write_batch(): if mode == ...``) are its code too.
+        self.nodes = list(descendants(function, stop=(cst.ClassDef,)))
         self.assigned = [(dotted(t.target), n.value) for n in self.nodes if isinstance(n, cst.Assign)
                          for t in n.targets if dotted(t.target)]
         params = set(parameter_names(function))
         self.mode_names = mode_names | ({MODE_FIELD} & params)
-        self.key_names = key_names | (KEY_FIELDS & params)
         self._grow(self.mode_names, self.is_mode)
-        self._grow(self.key_names, self.mentions_keys)
-        self.dispatch_names = {name for name, value in self.assigned
-                               if isinstance(value, cst.Call) and self._dispatch_of(value) is not None}
+        self._key_seeds = key_names | (KEY_FIELDS & params)
+
+    @cached_property
+    def key_names(self) -> set[str]:
+        """Names holding the key columns; only an upsert branch or a helper call needs them."""
+        names = set(self._key_seeds)
+        self.key_names = names  # what mentions_keys reads while the names grow
+        self._grow(names, self.mentions_keys)
+        return names
+
+    @cached_property
+    def dispatch_names(self) -> set[str]:
+        """``handler`` in ``handler = table.get(mode)``."""
+        return {name for name, value in self.assigned
+                if isinstance(value, cst.Call) and self._dispatch_of(value) is not None}
 
     def _grow(self, names: set[str], holds) -> None:
         """Add every name bound, directly or through other names, from what ``holds``."""
@@ -114,6 +127,8 @@ class _Function:
             return literal_string(subscript_index(node)) == MODE_FIELD
         if isinstance(node, cst.BooleanOperation):
             return self.is_mode(node.left) or self.is_mode(node.right)
+        if isinstance(node, cst.IfExp):  # "upsert" if mode == "replace" else mode
+            return self.is_mode(node.body) or self.is_mode(node.orelse)
         if isinstance(node, cst.Call) and node.args:
             name = called_name(node)
             first = node.args[0].value
@@ -176,11 +191,9 @@ class _Function:
                 result.rejects |= self._rejects_failed_lookup(node)
             elif isinstance(node, cst.IndentedBlock):
                 result.rejects |= self._raises_after_mode_tests(node)
-        guarded = {n for test in self._tests() for n in (test, *descendants(test))
-                   if isinstance(n, cst.Comparison)}
         for node in self.nodes:
             if isinstance(node, cst.Comparison) and node not in refusals:
-                result.handled |= self._compared_modes(node, guarded=node in guarded)
+                result.handled |= self._compared_modes(node, guarded=lambda n: n in self._guarded)
 
     def _if(self, node: cst.If, result: ModeHandling) -> set[cst.Comparison]:
         """Record the ``if``'s branches; return its test when it only refuses its modes
@@ -214,14 +227,18 @@ class _Function:
             if key is None:
                 continue
             result.handled.add(key)
-            if key == UPSERT:
-                self._branch(element.key, [self._dispatched_code(element.value)], result)
+            code = self._dispatched_code(element.value)
+            if key == UPSERT and code is not None:
+                self._branch(element.key, [code], result)
 
-    def _dispatched_code(self, value: cst.BaseExpression) -> cst.CSTNode:
-        """What a dispatch entry runs: a method (``self._upsert`` or ``"_upsert"``), else itself."""
-        name = literal_string(value) or (dotted(value) or "").removeprefix("self.")
-        method = self.analysis.driver.method(name)
-        return method.body if method is not None else value
+    def _dispatched_code(self, value: cst.BaseExpression) -> cst.CSTNode | None:
+        """What a dispatch entry runs: a method (``self._upsert`` or ``"_upsert"``), else the
+        value itself; None for a value that runs nothing (``{"append": "insert"}`` maps modes)."""
+        text = literal_string(value)
+        method = self.analysis.driver.method(text or (dotted(value) or "").removeprefix("self."))
+        if method is not None:
+            return method.body
+        return None if text is not None or isinstance(value, (cst.Integer, cst.Float)) else value
 
     def _branch(self, where: cst.CSTNode, code: list[cst.CSTNode], result: ModeHandling) -> None:
         if not self.reads_keys(code):
@@ -254,9 +271,9 @@ class _Function:
             return self.analysis.constant(name.split(".", 1)[1], in_class=True)
         return self.analysis.constant(name, in_class=False) if not local else None
 
-    def _compared_modes(self, node: cst.Comparison, guarded: bool) -> set[str]:
+    def _compared_modes(self, node: cst.Comparison, guarded) -> set[str]:
         """The literals ``node`` compares the mode with (``==``, ``!=``), and, when it is
-        a test guarding a path, those it checks membership in (``in``)."""
+        a test guarding a path (``guarded(node)``), those it checks membership in (``in``)."""
         found = set()
         left = node.left
         for target in node.comparisons:
@@ -265,7 +282,7 @@ class _Function:
                 for mode, other in ((left, right), (right, left)):
                     if self.is_mode(mode) and literal_string(other) is not None:
                         found.add(literal_string(other))
-            elif isinstance(operator, cst.In) and guarded and self.is_mode(left):
+            elif isinstance(operator, cst.In) and self.is_mode(left) and guarded(node):
                 found |= set(self._strings_of(right))
             left = right
         return found
@@ -275,7 +292,7 @@ class _Function:
         found = set()
         for node in (test, *descendants(test)):
             if isinstance(node, cst.Comparison):
-                found |= {m for m in self._compared_modes(node, guarded=True)
+                found |= {m for m in self._compared_modes(node, guarded=lambda _: True)
                           if not any(isinstance(t.operator, cst.NotEqual) for t in node.comparisons)}
         return found
 
@@ -311,12 +328,13 @@ class _Function:
                    and any(isinstance(small, cst.Raise) for small in after.body)
                    for before, after in zip(statements, statements[1:], strict=False))
 
-    def _tests(self) -> Iterator[cst.BaseExpression]:
-        for node in self.nodes:
-            if isinstance(node, (cst.If, cst.IfExp, cst.While)):
-                yield node.test
-            elif isinstance(node, cst.MatchCase) and node.guard is not None:
-                yield node.guard
+    @cached_property
+    def _guarded(self) -> set[cst.Comparison]:
+        """The comparisons inside the tests of ``if``/``while``/conditional expressions and
+        ``case`` guards: those that guard a path."""
+        tests = [n.test for n in self.nodes if isinstance(n, (cst.If, cst.IfExp, cst.While))]
+        tests += [n.guard for n in self.nodes if isinstance(n, cst.MatchCase) and n.guard is not None]
+        return {n for test in tests for n in (test, *descendants(test)) if isinstance(n, cst.Comparison)}
 
     def _strings_of(self, node: cst.BaseExpression) -> list[str]:
         """The string literals of a collection: literal, constant, ``frozenset({...})``."""
