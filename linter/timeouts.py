@@ -57,6 +57,7 @@ class TimeoutCheck:
         self.driver = driver
         self.imports = imports
         self._bindings: dict[cst.FunctionDef, _Bindings] = {}
+        self._following: set[tuple[cst.FunctionDef, str]] = set()  # names being resolved
 
     def missing(self) -> list[MissingTimeout]:
         """The connect calls of ``run`` and its helpers that carry no connect timeout."""
@@ -115,12 +116,24 @@ class TimeoutCheck:
         if isinstance(node, cst.BinaryOperation):
             return self._holds(node.left, function, depth) or self._holds(node.right, function, depth)
         if isinstance(node, cst.Name):
-            bindings = self._bound(function)
-            return node.value in bindings.given_timeout or any(
-                self._holds(v, function, depth) for v in bindings.values.get(node.value, ()))
+            return self._name_holds(node.value, function, depth)
         if isinstance(node, cst.Call):
             return self._call_holds(node, function, depth)
         return False
+
+    def _name_holds(self, name: str, function: cst.FunctionDef, depth: int) -> bool:
+        """A name given a timeout key, or bound to settings holding one (``params =
+        {**params, ...}`` is followed once)."""
+        bindings = self._bound(function)
+        if name in bindings.given_timeout:
+            return True
+        if (function, name) in self._following:
+            return False
+        self._following.add((function, name))
+        try:
+            return any(self._holds(v, function, depth) for v in bindings.values.get(name, ()))
+        finally:
+            self._following.discard((function, name))
 
     def _holds_entry(self, element: cst.BaseDictElement, function: cst.FunctionDef, depth: int) -> bool:
         if isinstance(element, cst.StarredDictElement):
@@ -176,7 +189,8 @@ class _Bindings:
                 for target in targets:
                     self._bind(target.target, node.value)
             for call in calls:
-                if called_name(call) in ("update", "setdefault") and _timeout_keyword(call, literal=True):
+                if called_name(call) in ("update", "setdefault") and isinstance(call.func, cst.Attribute) \
+                        and _timeout_keyword(call, literal=True):
                     self.given_timeout.add(dotted(call.func.value) or "")
 
     def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:

@@ -175,7 +175,8 @@ rows = requests.get(config["url"], timeout=config.get("timeout", 30)).json()
             class MysqlWriterDriver:
                 def run(self, step_id, config, inputs, ctx):
                     engine = create_engine(config["url"], pool_timeout=30, echo=False)  # expect: OSD033
-                    settings = {**config["resolved_connection"], "autocommit": False}
+                    settings = dict(config["resolved_connection"])
+                    settings = {**settings, "autocommit": False}
                     audit = mysql.connector.connect(**settings)  # expect: OSD033
                     return self._write(engine, audit, inputs, ctx)
         """, path="mysql_writer_driver.py"),
