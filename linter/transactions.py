@@ -82,14 +82,16 @@ class TransactionAnalysis:
     def uncovered(self) -> list[Uncovered]:
         run = _Function(self, self.driver.run)
         found = run.uncovered_database_writes()
-        functions = [run]
+        helpers: dict[cst.FunctionDef, tuple[_Function, list[Uncovered]]] = {}
         for call, method in helper_calls(self.driver, self.driver.run):
-            helper = _Function(self, method)
-            functions.append(helper)
-            lacking = helper.uncovered_database_writes()
+            if method not in helpers:
+                helper = _Function(self, method)
+                helpers[method] = (helper, helper.uncovered_database_writes())
+            helper, lacking = helpers[method]
             if lacking and not run.covers_call(call, helper.commits_anywhere(),
                                                only_commit=all(w.lacks == COMMIT for w in lacking)):
-                found += lacking
+                found += [w for w in lacking if w not in found]
+        functions = [run, *(helper for helper, _ in helpers.values())]
         return found + _File(self, functions).in_place_writes()
 
     def rolls_back(self, node: cst.Try | cst.TryStar) -> bool:
@@ -214,8 +216,9 @@ class _Function:
         return template_text(node)
 
     def _is_handle(self, receiver: cst.BaseExpression, cursor: bool) -> bool:
-        if isinstance(receiver, cst.Call):
-            return opened_kind(receiver, self.analysis.imports) in (CURSOR, None if cursor else CONNECTION)
+        if isinstance(receiver, cst.Call):  # conn.cursor().execute(...)
+            kind = opened_kind(receiver, self.analysis.imports)
+            return kind == CURSOR or (kind == CONNECTION and not cursor)
         name = dotted(receiver)
         if name is None or name == "self":
             return False

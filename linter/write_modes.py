@@ -95,8 +95,7 @@ class _Function:
     def key_names(self) -> set[str]:
         """Names holding the key columns; only an upsert branch or a helper call needs them."""
         names = set(self._key_seeds)
-        self.key_names = names  # what mentions_keys reads while the names grow
-        self._grow(names, self.mentions_keys)
+        self._grow(names, lambda value: self._mentions_keys(value, names))
         return names
 
     @cached_property
@@ -144,14 +143,11 @@ class _Function:
     def mentions_keys(self, top: cst.CSTNode) -> bool:
         """A key field literal or attribute (``config["primary_key"]``, ``cfg.upsert_keys``),
         or a name bound from one, in ``top``."""
-        return any(self._is_key(node) for node in (top, *descendants(top)))
+        return self._mentions_keys(top, self.key_names)
 
-    def _is_key(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.SimpleString):
-            return literal_string(node) in KEY_FIELDS
-        if isinstance(node, cst.Attribute):
-            return node.attr.value in KEY_FIELDS or dotted(node) in self.key_names
-        return isinstance(node, cst.Name) and (node.value in KEY_FIELDS or node.value in self.key_names)
+    @staticmethod
+    def _mentions_keys(top: cst.CSTNode, key_names: set[str]) -> bool:
+        return any(_is_key(node, key_names) for node in (top, *descendants(top)))
 
     def reads_keys(self, nodes: Iterable[cst.CSTNode], depth: int = 1) -> bool:
         """Whether evaluating ``nodes`` reads the configured key columns: it mentions them,
@@ -159,7 +155,8 @@ class _Function:
         that cannot be followed."""
         for top in nodes:
             for node in (top, *descendants(top)):
-                if self._is_key(node) or isinstance(node, cst.Call) and self._call_reads_keys(node, depth):
+                if _is_key(node, self.key_names) or isinstance(node, cst.Call) \
+                        and self._call_reads_keys(node, depth):
                     return True
         return False
 
@@ -347,6 +344,14 @@ class _Function:
             return [s for e in value.elements if isinstance(e, cst.DictElement)
                     and (s := literal_string(e.key)) is not None]
         return []
+
+
+def _is_key(node: cst.CSTNode, key_names: set[str]) -> bool:
+    if isinstance(node, cst.SimpleString):
+        return literal_string(node) in KEY_FIELDS
+    if isinstance(node, cst.Attribute):
+        return node.attr.value in KEY_FIELDS or dotted(node) in key_names
+    return isinstance(node, cst.Name) and (node.value in KEY_FIELDS or node.value in key_names)
 
 
 def _raises(block: cst.BaseSuite | cst.Else | None) -> bool:

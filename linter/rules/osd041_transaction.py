@@ -189,7 +189,8 @@ or, with PyMySQL: `try: ...; conn.commit()` / `except Exception: conn.rollback()
                     summary = Path(path).with_suffix(".json.part")
                     summary.write_text(inputs["df"].describe().to_json())
                     summary.replace(Path(path).with_suffix(".json"))
-                    inputs["df"].head().to_csv(os.path.join(ctx.output_dir, "preview.csv"))
+                    preview = inputs["df"].head(20).copy()
+                    preview.to_csv(os.path.join(ctx.output_dir, "preview.csv"))
                     return {}
         """, path="csv_writer_driver.py"),
         Example("""
