@@ -25,13 +25,11 @@ from .names import ImportMap, dotted
 from .pieces import FINALLY, Piece
 from .reach import arguments_by_parameter, calls_of, helper_calls, indexed_pieces
 from .resources import (
-    CURSOR,
     HANDED_TO_STACK,
     called_name,
     closed_name,
     is_self_method,
     opened_kind,
-    owner,
     unwrap,
 )
 from .walk import calls_in
@@ -168,7 +166,7 @@ class CleanupAnalysis:
         bound |= {unwrap(c.args[0].value) for c in calls if called_name(c) in HANDED_TO_STACK and c.args}
         for call in calls:
             kind = self._opening_kind(call)
-            if call not in bound and kind is not None and kind != CURSOR:
+            if call not in bound and kind is not None:
                 scan.unbound.append((call, kind))
         if settled:
             scan.settled_at.setdefault(node, set()).update(settled)
@@ -234,17 +232,10 @@ class CleanupAnalysis:
             if kind is None:
                 continue
             bound.add(call)
-            if kind == CURSOR and self._is_tracked(owner(call), scan):
-                continue  # closed with the connection it came from
             opening = Opening(call, kind, set(names))
             scan.openings.append(opening)
             scan.opened_at.setdefault(node, []).append(opening)
         return bound
-
-    @staticmethod
-    def _is_tracked(name: str | None, scan: _Scan) -> bool:
-        """Whether the function itself opened (or received from a helper) ``name``."""
-        return name is not None and any(name in o.names for o in _held(scan))
 
     def _opening_kind(self, call: cst.Call) -> str | None:
         """What ``call`` opens: a catalogue opener, or a helper method that returns one."""

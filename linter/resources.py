@@ -54,7 +54,7 @@ def opened_kind(call: cst.Call, imports: ImportMap) -> str | None:
 
 
 def owner(call: cst.Call) -> str | None:
-    """``conn`` for ``conn.cursor()``: the dotted name of what a method is called on."""
+    """``conn`` for ``conn.close()``: the dotted name of what a method is called on."""
     return dotted(call.func.value) if isinstance(call.func, cst.Attribute) else None
 
 

@@ -42,7 +42,7 @@ _COLLECTIONS = frozenset({"tuple", "list", "set", "frozenset"})
 class ModeHandling:
     handled: set[str] = field(default_factory=set)
     rejects: bool = False
-    keyless_upserts: list[cst.CSTNode] = field(default_factory=list)  # where to report
+    keyless_upsert: bool = False  # an upsert branch never reads the key columns
 
 
 class WriteModeAnalysis:
@@ -179,7 +179,7 @@ class _Function:
             if isinstance(node, cst.If):
                 refusals |= self._if(node, result)
             elif isinstance(node, cst.IfExp) and UPSERT in self._tested_modes(node.test):
-                self._branch(node.test, [node.test, node.body], result)
+                self._upsert_branch([node.test, node.body], result)
             elif isinstance(node, cst.Match) and self.is_mode(node.subject):
                 self._match(node, result)
             elif isinstance(node, (cst.Subscript, cst.Call)):
@@ -203,7 +203,7 @@ class _Function:
         if tested and raises and isinstance(node.test, cst.Comparison):
             return {node.test}
         if UPSERT in tested and not raises:
-            self._branch(node.test, [node.test, node.body], result)
+            self._upsert_branch([node.test, node.body], result)
         return set()
 
     def _match(self, node: cst.Match, result: ModeHandling) -> None:
@@ -213,7 +213,7 @@ class _Function:
                 result.rejects = True
             result.handled |= values
             if UPSERT in values:
-                self._branch(case.pattern, [case.body, *([case.guard] if case.guard else [])], result)
+                self._upsert_branch([case.body, *([case.guard] if case.guard else [])], result)
 
     def _dispatch(self, node: cst.Subscript | cst.Call, result: ModeHandling) -> None:
         table = self._dispatch_of(node)
@@ -226,7 +226,7 @@ class _Function:
             result.handled.add(key)
             code = self._dispatched_code(element.value)
             if key == UPSERT and code is not None:
-                self._branch(element.key, [code], result)
+                self._upsert_branch([code], result)
 
     def _dispatched_code(self, value: cst.BaseExpression) -> cst.CSTNode | None:
         """What a dispatch entry runs: a method (``self._upsert`` or ``"_upsert"``), else the
@@ -237,9 +237,9 @@ class _Function:
             return method.body
         return None if text is not None or isinstance(value, (cst.Integer, cst.Float)) else value
 
-    def _branch(self, where: cst.CSTNode, code: list[cst.CSTNode], result: ModeHandling) -> None:
+    def _upsert_branch(self, code: list[cst.CSTNode], result: ModeHandling) -> None:
         if not self.reads_keys(code):
-            result.keyless_upserts.append(where)
+            result.keyless_upsert = True
 
     # -- tests on the mode ----------------------------------------------------------------
 

@@ -47,16 +47,14 @@ retries a failing step exhausts the server's connections.
   `dispose`, `release`, `shutdown`) is trusted to close what is stored on `self`.
 - A resource a function hands on: returned to its caller (the caller must close it), or
   stored on `self` by a helper (then `run` must close it, usually via `self._cleanup()`).
-- A cursor taken from a connection the same function opened (or that `run` received from
-  a helper): closing the connection closes its cursors, so the connection is what is
-  checked. A cursor used without being bound (`conn.cursor().execute(...)`) is released
-  when the statement ends.
 - A call whose result is discarded (`sock.connect(address)`, `client.connect()` return
   nothing to close).
 
 ## Decisions
-- A cursor from a connection the function did not open itself (a parameter, an attribute
-  set elsewhere) must be closed on its own: `with conn.cursor() as cur:`.
+- A cursor is a resource of its own, as the catalogue lists it: closing its connection in
+  `finally` does not excuse `cur = conn.cursor()` without `with` or its own close.
+  `with conn.cursor() as cur:` (or `with closing(conn.cursor()) as cur:` for `sqlite3`)
+  is the fix; `conn.execute(...)` needs no cursor at all.
 - A close on the normal path only, or in an `except` handler, is not in a `finally`: the
   catalogue asks for `finally`, and that is the form that covers every error.
 - `with conn:` is accepted for every library as the catalogue says, although the
@@ -127,12 +125,15 @@ or close it in `finally` (in the contract's `self._cleanup()` when it lives on `
                     self._cursor = self._conn.cursor()
 
                 def _cleanup(self):
+                    if self._cursor is not None:
+                        self._cursor.close()
                     if self._conn is not None:
                         self._conn.close()
                         self._conn = None
         """, path="mysql_writer_driver.py"),
         Example("""
             import sqlite3
+            from contextlib import closing
 
             import pandas as pd
 
@@ -142,9 +143,9 @@ or close it in `finally` (in the contract's `self._cleanup()` when it lives on `
                     conn = None
                     try:
                         conn = sqlite3.connect(config["path"])
-                        cur = conn.cursor()
-                        cur.execute(config["query"])
-                        rows = cur.fetchall()
+                        with closing(conn.cursor()) as cur:
+                            cur.execute(config["query"])
+                            rows = cur.fetchall()
                         if not rows:
                             ctx.log_metric("rows_read", 0)
                             return {"df": pd.DataFrame()}
@@ -285,6 +286,7 @@ or close it in `finally` (in the contract's `self._cleanup()` when it lives on `
                         inputs["df"].to_sql(config["table"], conn, if_exists="append")
                     with psycopg.connect(config["dsn"]) as conn:
                         self._analyze(conn, config["table"])
+                        conn.cursor().execute("CHECKPOINT")  # expect: OSD025
                     ctx.log_metric("rows_written", len(inputs["df"]))
                     return {}
 
@@ -292,6 +294,24 @@ or close it in `finally` (in the contract's `self._cleanup()` when it lives on `
                     cur = conn.cursor()  # expect: OSD025
                     cur.execute(f"ANALYZE {table}")
         """, path="postgres_writer_driver.py"),
+        Example("""
+            import sqlite3
+
+            import pandas as pd
+
+
+            class LedgerExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    conn = sqlite3.connect(config["path"], timeout=5)
+                    try:
+                        cur = conn.cursor()  # expect: OSD025
+                        cur.execute("SELECT account, balance FROM ledger WHERE closed = 0")
+                        df = pd.DataFrame(cur.fetchall(), columns=["account", "balance"])
+                    finally:
+                        conn.close()
+                    ctx.log_metric("rows_read", len(df))
+                    return {"df": df}
+        """, path="ledger_extractor_driver.py"),
         Example("""
             import csv
 

@@ -38,9 +38,7 @@ The configured mode is `config["write_mode"]`, `config.get("write_mode", ...)`, 
 attribute `.write_mode`, any name bound from those (`mode = cfg.get("write_mode",
 "append").lower()`), and a helper's parameter that receives one of them.
 
-Reported at `def run` for missing values or rejection (one finding saying what is
-missing), and at the upsert branch (its test, `case` pattern or dispatch key) when it
-never reads the key columns.
+One finding per writer, at `def run`, saying everything that is missing.
 
 ## Why
 "MUST support write_mode: append, overwrite, or upsert." A writer that silently treats an
@@ -55,9 +53,9 @@ columns.
 - Validation and branches split between `run` and its helper methods.
 
 ## Decisions
-- The missing values and the missing rejection are reported at `def run`, as the
-  catalogue says for what is missing from `run`; the keyless upsert branch is reported at
-  the branch, where the fix goes.
+- Every OSD040 problem is reported at `def run`, as the catalogue says for OSD040, in one
+  finding per writer (the keyless upsert branch too, although the fix goes into the
+  branch).
 - A branch that only raises (`elif mode == "upsert": raise NotImplementedError`) refuses
   the value: it does not count as handling it.
 - An `assert mode in MODES` does not reject: assertions vanish under `python -O`.
@@ -197,7 +195,7 @@ def run(self, step_id, config, inputs, ctx):          # OSD040: no upsert, no re
             class MysqlWriterDriver:
                 def run(self, step_id, config, inputs, ctx):  # expect: OSD040
                     writers = {"append": self._append, "replace": self._replace,
-                               "upsert": self._upsert}  # expect: OSD040
+                               "upsert": self._upsert}
                     writers[config["write_mode"]](inputs["df"], config)
                     return {}
 
@@ -206,14 +204,14 @@ def run(self, step_id, config, inputs, ctx):          # OSD040: no upsert, no re
         """, path="mysql_writer_driver.py"),
         Example("""
             class DuckdbWriterDriver:
-                def run(self, step_id, config, inputs, ctx):
+                def run(self, step_id, config, inputs, ctx):  # expect: OSD040
                     mode = config["write_mode"]
                     con = self._connect(config)
                     if mode == "append":
                         con.execute("INSERT INTO t SELECT * FROM df")
                     elif mode == "overwrite":
                         con.execute("CREATE OR REPLACE TABLE t AS SELECT * FROM df")
-                    elif mode == "upsert":  # expect: OSD040
+                    elif mode == "upsert":
                         con.execute("INSERT OR REPLACE INTO t SELECT * FROM df")
                     else:
                         raise ValueError(f"unsupported write_mode {mode!r}")
@@ -266,8 +264,8 @@ def run(self, step_id, config, inputs, ctx):          # OSD040: no upsert, no re
                                 + hint)
             if not handling.rejects:
                 problems.append("does not reject other write_mode values with an error")
+            if handling.keyless_upsert:
+                problems.append("upserts without reading the configured key columns "
+                                "(primary_key, upsert_keys or key_columns)")
         if problems:
             file.report(self, driver.run.name, problem="run " + " and ".join(problems))
-        for branch in handling.keyless_upserts:
-            file.report(self, branch, problem="this upsert branch never reads the configured key "
-                                              "columns (primary_key, upsert_keys or key_columns)")
