@@ -33,6 +33,7 @@ from .resources import (
     CONNECTION,
     CURSOR,
     FILE,
+    SESSION,
     called_name,
     is_cursor_name,
     is_handle_name,
@@ -123,7 +124,7 @@ class TransactionAnalysis:
         if isinstance(expression, cst.Call):
             words = name_words(called_name(expression) or "")
             return bool(words & TRANSACTION_WORDS) or bool(words & CONNECT_WORDS) \
-                or opened_kind(expression, self.imports) == CONNECTION
+                or opened_kind(expression, self.imports) in (CONNECTION, SESSION)
         name = dotted(expression)
         kind = handles.get(name or "")
         return kind != CURSOR and (kind is not None or (is_handle_name(name) and not is_cursor_name(name)))

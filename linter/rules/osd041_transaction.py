@@ -42,7 +42,8 @@ call or a `with ... as` of one, a name that reads as one (`conn`, `self._connect
 Each must be covered by one of:
 - a transactional `with` around it: `with conn:`, `with conn.transaction():`,
   `with engine.begin() as conn:`, `with session.begin():`, `with psycopg.connect(...) as
-  conn:` (a connection's own context manager), or a helper whose name says so
+  conn:` or `with Session(engine) as session:` (a connection's or session's own context
+  manager, which rolls back what is not committed), or a helper whose name says so
   (`with self._transaction(conn):`);
 - a `try` around it whose `except` handler rolls back (`conn.rollback()`,
   `cur.execute("ROLLBACK")`, or a helper method that does), with a `commit()` after the
@@ -152,7 +153,8 @@ or, with PyMySQL: `try: ...; conn.commit()` / `except Exception: conn.rollback()
             import sqlite3
             from contextlib import closing
 
-            from sqlalchemy import create_engine
+            from sqlalchemy import create_engine, insert
+            from sqlalchemy.orm import Session
 
 
             class SqliteWriterDriver:
@@ -166,6 +168,9 @@ or, with PyMySQL: `try: ...; conn.commit()` / `except Exception: conn.rollback()
                     try:
                         with engine.begin() as mirror:
                             inputs["df"].to_sql("target", mirror, if_exists="append")
+                        with Session(engine) as session:
+                            session.execute(insert(self._audit_table), [{"step": step_id}])
+                            session.commit()
                     finally:
                         engine.dispose()
                     return {}
