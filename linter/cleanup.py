@@ -25,6 +25,7 @@ from .names import ImportMap, dotted
 from .pieces import FINALLY, Piece
 from .reach import arguments_by_parameter, calls_of, helper_calls, indexed_pieces
 from .resources import (
+    CLOSERS,
     HANDED_TO_STACK,
     called_name,
     closed_name,
@@ -164,6 +165,8 @@ class CleanupAnalysis:
                 scan.opened_at.setdefault(node, []).extend(instance_openings[call].left_open)
         bound = self._bind(piece, scan, settled, instance_openings)
         bound |= {unwrap(c.args[0].value) for c in calls if called_name(c) in HANDED_TO_STACK and c.args}
+        bound |= {unwrap(c.func.value) for c in calls if closed_name(c) is None
+                  and called_name(c) in CLOSERS and isinstance(c.func, cst.Attribute)}  # open(p).close()
         for call in calls:
             kind = self._opening_kind(call)
             if call not in bound and kind is not None:

@@ -12,7 +12,7 @@ from ..rule import Example, FileContext, Rule
 class ResourceCleanup(Rule):
     code = "OSD025"
     name = "resource-cleanup"
-    message = "{call} opens a {kind} that {problem}; the contract wants connections, cursors, " \
+    message = "{call} opens {kind} that {problem}; the contract wants connections, cursors, " \
               "engines, sessions and files closed by a `with` or in a `finally` block"
     explanation = """
 ## What it checks
@@ -179,6 +179,7 @@ or close it in `finally` (in the contract's `self._cleanup()` when it lives on `
                     with contextlib.ExitStack() as stack:
                         log = stack.enter_context(open(config["audit_log"], "a"))
                         log.write(step_id)
+                    open(config["done_marker"], "w").close()
                     ctx.log_metric("rows_written", len(inputs["df"]))
                     return {}
 
@@ -332,4 +333,6 @@ or close it in `finally` (in the contract's `self._cleanup()` when it lives on `
     def check_driver(self, driver: DriverClass, file: FileContext) -> None:
         for leak in CleanupAnalysis(driver, file.imports).leaks():
             name = dotted(leak.call.func) or called_name(leak.call)
-            file.report(self, leak.call, call=f"{name}(...)", kind=leak.kind, problem=leak.problem)
+            article = "an" if leak.kind[0] in "aeiou" else "a"
+            file.report(self, leak.call, call=f"{name}(...)", kind=f"{article} {leak.kind}",
+                        problem=leak.problem)

@@ -10,6 +10,13 @@ from ..drivers import assigned_value, literal_string
 from ..rule import Example, FileContext, Rule
 
 CREDENTIAL_NAMES = frozenset({"password", "passwd", "token", "api_key"})
+# Keys that make a (small) dict literal read as connection settings; longer dicts are
+# lookup tables (a SQL keyword table has "user" and "password" among its 500 keys).
+CONNECTION_KEYS = frozenset({"host", "hostname", "port", "user", "username", "login", "database",
+                             "dbname", "dsn", "url", "uri", "server", "account"})
+SETTINGS_SIZE = 20
+# Values of a settings-schema dict (``{"host": "string", "password": "secret"}``): types, not secrets.
+SCHEMA_WORDS = frozenset({"string", "integer", "number", "boolean", "object", "array", "null", "secret"})
 # scheme://user:password@host, the password part in group 1. An f-string's
 # expressions are replaced by HOLE before matching, so `{password}` is never literal.
 HOLE = "\x00"
@@ -46,7 +53,8 @@ class HardcodedCredentials(Rule):
 Credentials written into a driver module (test files excepted):
 - a string literal passed as `password=`, `passwd=`, `token=` or `api_key=` to any call;
 - the same literal as the value of a `"password"`, `"passwd"`, `"token"` or `"api_key"`
-  entry of a dict literal (`{"password": "postgres"}`, then `connect(**params)`);
+  entry of a dict literal of settings (`{"host": "db", "password": "postgres"}`, then
+  `connect(**params)`; see Decisions);
 - a name bound at module level to such a literal and passed the same way
   (`PASSWORD = "s3cret"` ... `password=PASSWORD`), reported where it is passed;
 - a literal password embedded in a URL: `"postgresql://etl:s3cret@db/dw"`, also in
@@ -69,9 +77,15 @@ needs a literal.
   credentials.
 
 ## Decisions
-- Dict literals count: `{"password": "postgres"}` is a credential passed as `password=` one
-  step later (`connect(**params)`), and default-connection dicts are where hardcoded
-  passwords usually live.
+- Dict literals count when they hold settings: `{"host": "db", "password": "postgres"}` is
+  a credential passed as `password=` one step later (`connect(**params)`), and
+  default-connection dicts are where hardcoded passwords usually live. A dict holds
+  settings when it is passed straight to a call (`params={"api_key": "..."}`), or when it
+  has at most 20 entries and a connection key (`host`, `port`, `user`, `username`,
+  `database`, `dbname`, `dsn`, `url`, `uri`, `server`, `account`...). Other dicts that
+  merely have a credential key (labels such as `{"password": "Password"}`, keyword tables
+  with hundreds of entries) and settings schemas whose values are type names
+  (`{"host": "string", "password": "secret"}`) do not count.
 - Docstrings count: a URL with a literal password in a docstring is in the source all
   the same (placeholders such as `user:password@host` are accepted as above). Comments
   are not read.
@@ -79,7 +93,8 @@ needs a literal.
   `client_secret=`, `access_token=` and the like are left to OSD030's secret tracking.
 
 ## Not followed
-Literals bound to local variables (`pw = "x"; connect(password=pw)`), class attributes
+Literals bound to local variables (`pw = "x"; connect(password=pw)`), dicts of credentials
+alone kept under a name (`AUTH = {"api_key": "..."}`), class attributes
 and dataclass defaults, defaults of `os.environ.get("PG_PASSWORD", "postgres")`,
 credentials split across string concatenation, and bytes literals.
 
@@ -134,6 +149,8 @@ conn = psycopg.connect(host=params["host"], user=params["user"],
             LEGACY_DSN = "postgresql://{user}:{password}@{host}/{db}"
             CONNECTION_HELP = "set PG_URL to postgresql://<user>:<password>@<host>/<db>"
             DEFAULTS = {"host": "localhost", "port": 5432, "password": "${PG_PASSWORD}"}
+            CONNECTION_SCHEMA = {"host": "string", "port": "integer", "password": "secret"}
+            FIELD_LABELS = {"password": "Password", "token": "API token", "api_key": "API key"}
         """, path="postgres_settings.py"),
         Example("""
             import psycopg
@@ -184,7 +201,9 @@ conn = psycopg.connect(host=params["host"], user=params["user"],
                 def run(self, step_id, config, inputs, ctx):
                     client = self._client(token=API_TOKEN)  # expect: OSD032
                     params = dict(DEFAULT_CONNECTION, api_key="k-77d2")  # expect: OSD032
-                    return {"df": client.issues(params)}
+                    labels = client.get("/labels", params={"api_key": "k-91ac",  # expect: OSD032
+                                                           "per_page": 100})
+                    return {"df": client.issues(params, labels)}
         """, path="github_extractor_driver.py"),
         Example("""
             import pymysql
@@ -203,7 +222,8 @@ conn = psycopg.connect(host=params["host"], user=params["user"],
                 self._check_value(node.value, f"{node.keyword.value}=", file)
         elif isinstance(node, cst.DictElement):
             key = literal_string(node.key)
-            if key is not None and key.lower() in CREDENTIAL_NAMES:
+            if key is not None and key.lower() in CREDENTIAL_NAMES and _is_settings_dict(file) \
+                    and literal_string(node.value) not in SCHEMA_WORDS:
                 self._check_value(node.value, f'the "{key}" entry ', file)
         elif isinstance(node, cst.SimpleString):
             if "://" in node.value and "@" in node.value:
@@ -224,6 +244,19 @@ conn = psycopg.connect(host=params["host"], user=params["user"],
     def _check_url(self, node: cst.CSTNode, text: object, file: FileContext) -> None:
         if isinstance(text, str) and url_password(text) is not None:
             file.report(self, node, what="the password embedded in this URL")
+
+
+def _is_settings_dict(file: FileContext) -> bool:
+    """Whether the dict being visited holds settings: it is passed straight to a call
+    (``params={"api_key": ...}``), or it is short and has a connection key (``"host"``)."""
+    table, around = (file.ancestors[-1], file.ancestors[-2]) if len(file.ancestors) > 1 else (None, None)
+    if not isinstance(table, cst.Dict):
+        return False
+    if isinstance(around, cst.Arg):
+        return True
+    keys = {k.lower() for e in table.elements if isinstance(e, cst.DictElement)
+            and (k := literal_string(e.key)) is not None}
+    return len(table.elements) <= SETTINGS_SIZE and bool(keys & CONNECTION_KEYS)
 
 
 def _literal_text(value: cst.BaseExpression) -> str | None:
