@@ -48,7 +48,8 @@ retries a failing step exhausts the server's connections.
 - A resource a function hands on: returned to its caller (the caller must close it), or
   stored on `self` by a helper (then `run` must close it, usually via `self._cleanup()`).
 - A call whose result is discarded (`sock.connect(address)`, `client.connect()` return
-  nothing to close).
+  nothing to close), or closed at once (`open(marker, "w").close()`).
+- `os.open` (a file descriptor) and `boto3.Session()` (configuration, nothing to close).
 
 ## Decisions
 - A cursor is a resource of its own, as the catalogue lists it: closing its connection in

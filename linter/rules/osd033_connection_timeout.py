@@ -57,8 +57,9 @@ hangs instead of failing with an error the runner can report and retry.
   handled, and that means stated (and usually configurable) where the call is made.
 
 ## Not followed
-Clients and connections created outside `run`, its helpers and `__init__`; clients
-received as parameters; timeouts set through transport adapters
+Connect calls in module-level functions, in helpers of helpers and in methods `run` does
+not call; clients created elsewhere than `run`, its helpers and `__init__`, or received as
+parameters; timeouts set through transport adapters
 (`session.mount(..., TimeoutAdapter(...))`) or `functools.partial`; `urllib`, `aiohttp`
 and database clients other than those above. Setting `session.timeout = 10` on a
 `requests.Session` does nothing in `requests`, so it is not counted either.
