@@ -39,6 +39,8 @@ class DriverClass:
     keys: list[str] = field(default_factory=list)
     abstract: bool = False  # Base*/Abstract*/ABC: exempt from needing a registration
     abstract_run: bool = False  # run only raises NotImplementedError: nothing to check in it
+    # What several rules compute about the same methods (reach.py), kept while the file is linted.
+    shared: dict = field(default_factory=dict, repr=False, compare=False)
 
     def method(self, name: str) -> cst.FunctionDef | None:
         return self.methods.get(name)
@@ -51,11 +53,34 @@ def literal_string(node: cst.BaseExpression | None) -> str | None:
     return None
 
 
+def assigned_value(body, name: str) -> cst.BaseExpression | None:
+    """The value of the only ``name = ...`` among the top-level statements of ``body``
+    (a module's or a class's): a constant the rules may read. None if bound otherwise."""
+    found = None
+    for statement in body:
+        for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+            if isinstance(small, cst.Assign):
+                targets = [t.target for t in small.targets]
+            elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+                targets = [small.target]
+            else:
+                continue
+            if any(isinstance(t, cst.Name) and t.value == name for t in targets):
+                if found is not None or small.value is None or isinstance(small, cst.AugAssign):
+                    return None
+                found = small.value
+    return found
+
+
+def subscript_index(node: cst.Subscript) -> cst.BaseExpression | None:
+    """``"key"`` in ``config["key"]``: the index of a one-element, non-slice subscript."""
+    element = node.slice[0].slice if len(node.slice) == 1 else None
+    return element.value if isinstance(element, cst.Index) else None
+
+
 def subscript_key(node: cst.Subscript) -> str | None:
     """``"df"`` for ``x["df"]``: the literal string key of a one-element subscript."""
-    if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
-        return literal_string(node.slice[0].slice.value)
-    return None
+    return literal_string(subscript_index(node))
 
 
 def is_register_call(call: cst.Call, imports: ImportMap) -> bool:

@@ -94,7 +94,10 @@ class Flow:
             state = self._statement(statement, state)
         return state
 
-    def _statement(self, node: cst.BaseStatement, state: State) -> State | None:
+    def _statement(self, node: cst.BaseStatement | cst.BaseSmallStatement,
+                   state: State) -> State | None:
+        if isinstance(node, cst.BaseSmallStatement):  # in a one-line suite: ``if x: return y``
+            return self._small(node, state)
         if isinstance(node, cst.SimpleStatementLine):
             for small in node.body:
                 state = self._small(small, state)

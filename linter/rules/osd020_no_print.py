@@ -10,10 +10,18 @@ from ..names import dotted
 from ..rule import Example, FileContext, Rule
 
 STANDARD_STREAMS = ("sys.stdout", "sys.stderr")
-STREAM_WRITES = {f"{s}.{m}" for s in STANDARD_STREAMS for m in ("write", "writelines")}
+# The same streams under other names: the originals and their binary layers.
+STREAM_NAMES = {**{s: s for s in STANDARD_STREAMS},
+                **{f"sys.__{s[4:]}__": s for s in STANDARD_STREAMS},
+                **{f"{s}.buffer": s for s in STANDARD_STREAMS}}
+STREAM_WRITES = {f"{name}.{m}": s for name, s in STREAM_NAMES.items() for m in ("write", "writelines")}
 TRACEBACK_PRINTS = {f"traceback.{f}" for f in ("print_exc", "print_exception", "print_stack",
-                                                "print_tb", "print_last")}
+                                                "print_tb", "print_last", "print_list")}
 PPRINTS = {"pprint.pprint", "pprint.pp"}
+BUILTIN_PRINT = "builtins.print"
+# Where logging.basicConfig sends records when given none of these: sys.stderr.
+LOGGING_DESTINATIONS = ("stream", "filename", "handlers")
+DESCRIPTORS = {"1": "sys.stdout", "2": "sys.stderr"}
 
 
 class NoPrint(Rule):
@@ -27,9 +35,13 @@ class NoPrint(Rule):
     explanation = """
 ## What it checks
 Output to the process's standard streams anywhere in a driver module (test files
-excepted): `print(...)`, `sys.stdout.write`/`writelines`, `sys.stderr.write`/`writelines`,
-`pprint.pprint`/`pprint(...)`, the `traceback.print_*` functions,
-`logging.basicConfig(stream=sys.stdout or sys.stderr)`, and `os.write(1 or 2, ...)`.
+excepted): `print(...)` (also `builtins.print`), `sys.stdout.write`/`writelines`,
+`sys.stderr.write`/`writelines` (also through `sys.__stdout__`, `sys.__stderr__` and the
+binary `.buffer` of each), `pprint.pprint`/`pprint(...)`/`pprint.pp` (to `stream=`, stdout
+by default), the `traceback.print_*` functions (to `file=`, stderr by default),
+`logging.basicConfig(stream=sys.stdout or sys.stderr)` and `logging.basicConfig(...)`
+without a `stream`, `filename` or `handlers` (it then logs to stderr), and
+`os.write(1 or 2, ...)` (also `os.write(sys.stdout.fileno(), ...)`).
 Names are followed through imports (`from sys import stdout; stdout.write(...)`).
 Output under `if __name__ == "__main__":` is still flagged: the module is a driver.
 
@@ -39,9 +51,15 @@ a pipeline's output on stdout is often another program's input, and stray lines 
 it, while events are structured, masked and kept with the run.
 
 ## Accepted
-`print` that is a local name not bound to the builtin (a parameter, a local or
-module-level function called `print`, or an import of another `print`), and `print(...,
-file=f)` to a stream that is not `sys.stdout` or `sys.stderr`.
+`print` that is a local name not bound to the builtin (a parameter of any kind, a local
+or module-level function called `print`, or an import of another `print`), and
+`print(..., file=f)`, `pprint(..., stream=f)`, `traceback.print_exc(file=f)` to a stream
+that is not `sys.stdout` or `sys.stderr`.
+
+## Not followed
+Streams kept under another name (`out = sys.stdout; out.write(...)`), `print` passed as a
+value (`df.apply(print)`), handlers added by hand (`logging.StreamHandler(sys.stdout)`),
+and printing libraries (`rich.print`, `click.echo`).
 
 ## Fix
 `--fix` turns `print(x)` into `ctx.log_event("message", {"message": str(x)})` when the
@@ -83,6 +101,24 @@ default, and the call has no keyword arguments; otherwise replace it by hand wit
             def test_driver_prints_nothing(capsys):
                 print("debugging a test is fine")
         """, path="test_orders_extractor_driver.py"),
+        Example("""
+            import io
+            import logging
+            from pprint import pprint
+
+            logging.basicConfig(filename="/var/log/osiris/drivers.log", level=logging.INFO)
+
+
+            def describe(config):
+                buffer = io.StringIO()
+                pprint(config, stream=buffer)
+                return buffer.getvalue()
+
+
+            def each_row(rows, print, /):
+                for row in rows:
+                    print(row)
+        """, path="helpers.py"),
     ]
     INVALID = [
         Example("""
@@ -124,43 +160,73 @@ default, and the call has no keyword arguments; otherwise replace it by hand wit
             if __name__ == "__main__":
                 print(CsvWriterDriver().run("s", {}, None, None))  # expect: OSD020
         """, path="csv_writer_driver.py"),
+        Example("""
+            import builtins
+            import logging
+            import os
+            import sys
+            from pprint import pprint
+
+            logging.basicConfig(level=logging.DEBUG)  # expect: OSD020
+
+
+            def report(config, rows):
+                builtins.print(len(rows))  # expect: OSD020
+                pprint(config, stream=sys.stderr)  # expect: OSD020
+                sys.__stderr__.write("rows written\\n")  # expect: OSD020
+                sys.stdout.buffer.write(rows.to_csv().encode())  # expect: OSD020
+                os.write(sys.stderr.fileno(), b"done\\n")  # expect: OSD020
+        """, path="parquet_writer_driver.py"),
     ]
 
     def visit(self, node: cst.Call, file: FileContext, driver) -> None:
         target = file.imports.qualify(node.func)
         if target is None:
             return
-        if target == "print" and not _rebound("print", file):
+        if (target == "print" and not _rebound("print", file)) or target == BUILTIN_PRINT:
             stream = _keyword_stream(node, file)
             if stream in ("sys.stdout", "sys.stderr", None):
-                file.report(self, node, fix=_log_event_fix(node, file), call="print(...)",
-                            stream=(stream or "sys.stdout").split(".")[1])
+                file.report(self, node, fix=_log_event_fix(node, file) if target == "print" else None,
+                            call=f"{target}(...)", stream=(stream or "sys.stdout").split(".")[1])
         elif target in STREAM_WRITES:
-            file.report(self, node, call=f"{target}(...)", stream=target.split(".")[1])
+            file.report(self, node, call=f"{target}(...)", stream=STREAM_WRITES[target].split(".")[1])
         elif target in PPRINTS or target in TRACEBACK_PRINTS:
-            stream = _keyword_stream(node, file) or ("sys.stderr" if "traceback" in target
-                                                      else "sys.stdout")
+            keyword = "stream" if target in PPRINTS else "file"
+            stream = _keyword_stream(node, file, keyword) or ("sys.stderr" if "traceback" in target
+                                                               else "sys.stdout")
             if stream in STANDARD_STREAMS:
                 file.report(self, node, call=f"{target}(...)", stream=stream.split(".")[1])
         elif target == "logging.basicConfig":
             stream = _keyword_stream(node, file, keyword="stream")
+            call = f"logging.basicConfig(stream={stream})"
+            if stream is None and not any(a.keyword is not None and a.keyword.value in LOGGING_DESTINATIONS
+                                          or a.star for a in node.args):
+                stream, call = "sys.stderr", "logging.basicConfig(...) without a stream or file"
             if stream in STANDARD_STREAMS:
-                file.report(self, node, call=f"logging.basicConfig(stream={stream})",
-                            stream=stream.split(".")[1])
+                file.report(self, node, call=call, stream=stream.split(".")[1])
         elif target == "os.write" and node.args:
-            descriptor = node.args[0].value
-            if isinstance(descriptor, cst.Integer) and descriptor.value in ("1", "2"):
-                file.report(self, node, call=f"os.write({descriptor.value}, ...)",
-                            stream="stdout" if descriptor.value == "1" else "stderr")
+            stream = _descriptor_stream(node.args[0].value, file)
+            if stream is not None:
+                file.report(self, node, call="os.write(...)", stream=stream.split(".")[1])
 
 
 def _keyword_stream(call: cst.Call, file: FileContext, keyword: str = "file") -> str | None:
-    """The qualified stream passed as ``file=`` (``sys.stdout``), "other", or None."""
+    """The standard stream passed as ``file=`` (``sys.stdout``), "other", or None."""
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == keyword:
             if isinstance(arg.value, cst.Name) and arg.value.value == "None":
                 return None
-            return file.imports.qualify(arg.value) or "other"
+            return STREAM_NAMES.get(file.imports.qualify(arg.value) or "", "other")
+    return None
+
+
+def _descriptor_stream(descriptor: cst.BaseExpression, file: FileContext) -> str | None:
+    """``sys.stdout`` for ``1`` and ``sys.stdout.fileno()``."""
+    if isinstance(descriptor, cst.Integer):
+        return DESCRIPTORS.get(descriptor.value)
+    if isinstance(descriptor, cst.Call) and isinstance(descriptor.func, cst.Attribute) \
+            and descriptor.func.attr.value == "fileno":
+        return STREAM_NAMES.get(file.imports.qualify(descriptor.func.value) or "")
     return None
 
 
@@ -168,10 +234,18 @@ def _rebound(name: str, file: FileContext) -> bool:
     """Whether ``name`` is bound in the module or an enclosing function (so not the builtin)."""
     scopes = [file.module.body] + [f.body.body for f in file.ancestors
                                    if isinstance(f, cst.FunctionDef)]
-    for function in (a for a in file.ancestors if isinstance(a, cst.FunctionDef)):
-        if name in (p.name.value for p in function.params.params + function.params.kwonly_params):
+    for function in (a for a in file.ancestors if isinstance(a, (cst.FunctionDef, cst.Lambda))):
+        if name in _parameter_names(function.params):
             return True
     return any(_binds(statement, name) for body in scopes for statement in body)
+
+
+def _parameter_names(params: cst.Parameters) -> set[str]:
+    found = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            found.add(star.name.value)
+    return found
 
 
 def _binds(statement: cst.CSTNode, name: str) -> bool:

@@ -39,7 +39,11 @@ class CsvWriterDriver:
         self._validate(config, inputs)
         print("writing", len(inputs["df"]))
         try:
-            inputs["df"].to_csv(config["path"], index=False)
+            match config.get("write_mode", "append"):
+                case "append" | "overwrite" | "upsert":
+                    self._write(inputs["df"], keys=config.get("primary_key"))
+                case other:
+                    raise ValueError(f"unsupported write_mode {other!r}")
             ctx.log_metric("rows_written", len(inputs["df"]))
             return {}
         except Exception as e:

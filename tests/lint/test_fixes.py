@@ -16,6 +16,11 @@ WRITER_WITH_PRINT = textwrap.dedent('''\
             df = inputs["df"].copy()   # odd   spacing kept
             print(f"writing {len(df)} rows")
             print("rows:", len(df), "to", config["path"])
+            match config.get("write_mode", "append"):
+                case "append" | "overwrite" | "upsert":
+                    self._write(df, keys=config.get("primary_key"))
+                case other:
+                    raise ValueError(f"unsupported write_mode {other!r}")
             ctx.log_metric("rows_written", len(df))
             return {}
 
