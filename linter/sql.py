@@ -94,6 +94,17 @@ def is_read_only(text: str) -> bool:
     return changes(text) is None
 
 
+def parsed(text: str) -> list[list[str]]:
+    """The statements of ``text`` as upper-cased tokens: lexed the standard way, or the
+    MySQL way when only that completes; [] when neither does."""
+    for dialect in (STANDARD, MYSQL):
+        try:
+            return statements(tokens(text, dialect))
+        except _Unterminated:
+            continue
+    return []
+
+
 def tokens(text: str, dialect: str = STANDARD) -> list[str]:
     """Words upper-cased, numbers, and punctuation one character at a time; comments
     dropped, each string literal or quoted identifier left as one ``'`` token.

@@ -42,7 +42,7 @@ from .resources import (
     opened_kind,
     unwrap,
 )
-from .sql_kind import changes_database, transaction_control
+from .sql import parsed, statement_change
 from .walk import calls_in, descendants
 
 DATABASE_WRITES = frozenset({"execute", "executemany", "executescript", "exec_driver_sql",
@@ -365,3 +365,29 @@ def _root(node: cst.BaseExpression) -> str | None:
 
 def _code(node: cst.CSTNode) -> str:
     return cst.Module(body=[]).code_for_node(node)
+
+
+def changes_database(sql: str) -> bool:
+    """Whether a statement of ``sql`` writes data or schema (linter/sql.py decides).
+    Re-runnable setup does not count as a write that needs a rollback: ``CREATE ... IF
+    NOT EXISTS``, session settings and transaction control; nor does ``COPY ... TO``."""
+    return any(_writes(words) for words in parsed(sql))
+
+
+def transaction_control(sql: str) -> str | None:
+    """``"COMMIT"`` or ``"ROLLBACK"`` when that is all the text says."""
+    found = parsed(sql)
+    if len(found) == 1 and found[0][0] in ("COMMIT", "ROLLBACK"):
+        return found[0][0]
+    return None
+
+
+def _writes(words: list[str]) -> bool:
+    head = words[0]
+    if head == "CREATE" and "IF NOT EXISTS" in " ".join(words[:8]):
+        return False
+    if head == "COPY":
+        return "TO" not in words
+    if head in ("SET", "RESET", "PRAGMA"):
+        return False
+    return statement_change(words) is not None
