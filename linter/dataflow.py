@@ -24,7 +24,7 @@ from .drivers import DriverClass, ctx_name, literal_string
 from .flow import Exit, Flow, State
 from .metrics import self_method_called
 from .names import dotted
-from .walk import NESTED_SCOPES, descendants
+from .walk import nodes_of
 
 Labels = frozenset
 NO_LABELS: Labels = frozenset()
@@ -152,8 +152,7 @@ class ValueFlow:
         """The nodes of the ``collects`` types that ``node`` evaluates, outer ones first
         (not those in nested functions, classes, lambdas). A rule fed by the engine's
         walk may know them already."""
-        return [n for n in (node, *descendants(node, stop=NESTED_SCOPES))
-                if isinstance(n, self.collects)]
+        return nodes_of(node, self.collects)
 
     def transfer(self, node: cst.CSTNode, state: State, parts: list[cst.CSTNode]) -> State:
         """The state after ``node``: its bindings (a rule may add facts of its own)."""

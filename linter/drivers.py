@@ -47,8 +47,15 @@ class DriverClass:
 
 
 def literal_string(node: cst.BaseExpression | None) -> str | None:
+    """The value of a string literal (not bytes, not an f-string), else None."""
+    if type(node) is cst.SimpleString:
+        text = node.value
+        quote = text[-1]
+        if text[0] == quote and "\\" not in text:  # no prefix, no escapes: the common case
+            width = 3 if text.startswith(quote * 3) and len(text) >= 6 else 1
+            return text[width:-width]
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
+        value = node.evaluated_value  # ast.literal_eval: compiles the literal
         return value if isinstance(value, str) else None
     return None
 

@@ -26,7 +26,7 @@ from .rule import FileContext, Report, Rule
 from .settings import Settings
 from .source import Unparsable, decode, parse
 from .suppressions import Suppression, may_have_suppressions, parse_comment
-from .walk import Walk
+from .walk import Walk, forget_file
 
 SYNTAX_ERROR = ("OSD900", "syntax-error")
 UNREADABLE = ("OSD901", "unreadable-file")
@@ -61,6 +61,7 @@ class Engine:
     def _lint_module(self, path: str, text: str, module: cst.Module, enabled: frozenset[str],
                      external_keys: dict[str, list[str]] | None) -> LintedFile:
         rules = [r for r in self.rules if r.code in enabled]
+        forget_file()
         imports = top_level_imports(module)
         import_time = import_time_registrations(module, imports)
         drivers = find_drivers(module, path, import_time, external_keys)

@@ -9,7 +9,7 @@ every file once this way and hands each node to the rules subscribed to its type
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import libcst as cst
 
@@ -58,26 +58,78 @@ def children(node: cst.CSTNode, layout: bool = True) -> list[cst.CSTNode]:
     return found
 
 
-def descendants(node: cst.CSTNode, stop: tuple[type, ...] = ()) -> Iterator[cst.CSTNode]:
-    """Every node below ``node``; nodes of a ``stop`` type are yielded but not entered."""
+# Several rules look below the same statements of run (each calls_in of a flow effect,
+# each helper read): their answers are kept, keyed by the node itself (which keeps it
+# alive, so no other node can take its identity). The engine forgets them between files.
+_BELOW: dict[tuple[cst.CSTNode, tuple[type, ...]], list[cst.CSTNode]] = {}
+_CALLS: dict[cst.CSTNode, list[cst.Call]] = {}
+
+
+def forget_file() -> None:
+    _BELOW.clear()
+    _CALLS.clear()
+    _OF_TYPES.clear()
+
+
+def descendants(node: cst.CSTNode, stop: tuple[type, ...] = ()) -> list[cst.CSTNode]:
+    """Every node below ``node``; nodes of a ``stop`` type are included but not entered."""
+    key = (node, stop)
+    found = _BELOW.get(key)
+    if found is None:
+        found = _BELOW[key] = _below(node, _concrete(stop))
+    return found
+
+
+def _below(node: cst.CSTNode, stop: frozenset[type]) -> list[cst.CSTNode]:
+    found = []
     stack = children(node, layout=False)
     while stack:
         current = stack.pop()
-        yield current
-        if not isinstance(current, stop):
+        found.append(current)
+        if type(current) not in stop:
             stack.extend(children(current, layout=False))
+    return found
+
+
+_CONCRETE: dict[tuple[type, ...], frozenset[type]] = {}
+
+
+def _concrete(types: tuple[type, ...]) -> frozenset[type]:
+    """The node classes that are instances of ``types``: a set lookup on ``type(node)``
+    is far cheaper than ``isinstance`` against LibCST's abstract base classes."""
+    found = _CONCRETE.get(types)
+    if found is None:
+        found = _CONCRETE[types] = frozenset(t for t in NODE_TYPES if issubclass(t, types))
+    return found
 
 
 NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
 
-def calls_in(node: cst.CSTNode) -> Iterator[cst.Call]:
+_OF_TYPES: dict[tuple[cst.CSTNode, tuple[type, ...]], list[cst.CSTNode]] = {}
+
+
+def nodes_of(node: cst.CSTNode, types: tuple[type, ...]) -> list[cst.CSTNode]:
+    """``node`` and the nodes below it that are instances of ``types``, outer ones first,
+    not entering nested functions, classes and lambdas (kept per file, like the rest)."""
+    key = (node, types)
+    found = _OF_TYPES.get(key)
+    if found is None:
+        wanted = _concrete(types)
+        found = [n for n in (node, *descendants(node, stop=NESTED_SCOPES)) if type(n) in wanted]
+        _OF_TYPES[key] = found
+    return found
+
+
+def calls_in(node: cst.CSTNode) -> list[cst.Call]:
     """Calls evaluated when ``node`` runs: not those inside nested functions, classes, lambdas."""
-    if isinstance(node, cst.Call):
-        yield node
-    for inner in descendants(node, stop=NESTED_SCOPES):
-        if isinstance(inner, cst.Call):
-            yield inner
+    found = _CALLS.get(node)
+    if found is None:
+        found = [node] if type(node) is cst.Call else []
+        found += [inner for inner in descendants(node, stop=NESTED_SCOPES)
+                  if type(inner) is cst.Call]
+        _CALLS[node] = found
+    return found
 
 
 Handler = Callable[[cst.CSTNode, "Walk"], None]

@@ -176,6 +176,8 @@ class _Function:
     def collect(self, result: ModeHandling) -> None:
         refusals = set()
         for node in self.nodes:
+            if type(node) not in _COLLECTED:  # most nodes (ABC isinstance is slow)
+                continue
             if isinstance(node, cst.If):
                 refusals |= self._if(node, result)
             elif isinstance(node, cst.IfExp) and UPSERT in self._tested_modes(node.test):
@@ -189,7 +191,7 @@ class _Function:
             elif isinstance(node, cst.IndentedBlock):
                 result.rejects |= self._raises_after_mode_tests(node)
         for node in self.nodes:
-            if isinstance(node, cst.Comparison) and node not in refusals:
+            if type(node) is cst.Comparison and node not in refusals:
                 result.handled |= self._compared_modes(node, guarded=lambda n: n in self._guarded)
 
     def _if(self, node: cst.If, result: ModeHandling) -> set[cst.Comparison]:
@@ -386,3 +388,7 @@ def _pattern_strings(pattern: cst.MatchPattern) -> Iterator[str]:
 def _is_catch_all(pattern: cst.MatchPattern) -> bool:
     """``case _:`` or ``case other:``."""
     return isinstance(pattern, cst.MatchAs) and pattern.pattern is None
+
+
+_COLLECTED = frozenset({cst.If, cst.IfExp, cst.Match, cst.Subscript, cst.Call, cst.Try,
+                        cst.IndentedBlock})

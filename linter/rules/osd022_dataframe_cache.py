@@ -293,6 +293,10 @@ class _ModuleContainers:
         return self.local[(function, name)]
 
 
+_STATE_NODES = frozenset({cst.Global, cst.Nonlocal, cst.Call, cst.Assign, cst.AugAssign,
+                          cst.AnnAssign})
+
+
 class _RunState:
     """What ``run`` and the helpers it calls leave behind (items 1-3 of the explanation)."""
 
@@ -320,6 +324,8 @@ class _RunState:
                     yield method, node, what
 
     def _leak(self, node: cst.CSTNode) -> str | None:
+        if type(node) not in _STATE_NODES:  # most nodes: checked without ABC isinstance
+            return None
         if isinstance(node, (cst.Global, cst.Nonlocal)):
             kind = "global" if isinstance(node, cst.Global) else "nonlocal"
             return f"{kind} {', '.join(n.name.value for n in node.names)}"
