@@ -166,7 +166,7 @@ class CleanupAnalysis:
         bound = self._bind(piece, scan, settled, instance_openings)
         bound |= {unwrap(c.args[0].value) for c in calls if called_name(c) in HANDED_TO_STACK and c.args}
         bound |= {unwrap(c.func.value) for c in calls if closed_name(c) is None
-                  and called_name(c) in CLOSERS and isinstance(c.func, cst.Attribute)}  # open(p).close()
+                  and called_name(c) in CLOSERS and type(c.func) is cst.Attribute}  # open(p).close()
         for call in calls:
             kind = self._opening_kind(call)
             if call not in bound and kind is not None:
@@ -181,19 +181,19 @@ class CleanupAnalysis:
         node = piece.node
         if piece.item is not None:
             resource = unwrap(node)
-            if isinstance(resource, cst.Call) and self._opening_kind(resource):
+            if type(resource) is cst.Call and self._opening_kind(resource):
                 return {resource}  # managed by the with statement
             name = dotted(resource)
             if name is not None:
                 settled.add(name)
             return set()
-        if isinstance(node, cst.Expr):
+        if type(node) is cst.Expr:
             value = unwrap(node.value)
-            return {value} if isinstance(value, cst.Call) else set()  # result discarded
-        if isinstance(node, cst.Return) and node.value is not None:
+            return {value} if type(value) is cst.Call else set()  # result discarded
+        if type(node) is cst.Return and node.value is not None:
             return self._hand_on(node, scan, settled)
-        if isinstance(node, (cst.Assign, cst.AnnAssign)) and node.value is not None:
-            targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+        if type(node) in (cst.Assign, cst.AnnAssign) and node.value is not None:
+            targets = [t.target for t in node.targets] if type(node) is cst.Assign else [node.target]
             names = {n for n in map(dotted, targets) if n}
             if not names:
                 return set(_roots(node.value))  # into a container or a tuple: not followed
@@ -283,11 +283,11 @@ class CleanupAnalysis:
 def _roots(value: cst.BaseExpression) -> list[cst.Call]:
     """The calls whose result ``value`` evaluates to: ``a or connect()`` has ``connect()``."""
     value = unwrap(value)
-    if isinstance(value, cst.IfExp):
+    if type(value) is cst.IfExp:
         return _roots(value.body) + _roots(value.orelse)
-    if isinstance(value, cst.BooleanOperation):
+    if type(value) is cst.BooleanOperation:
         return _roots(value.left) + _roots(value.right)
-    return [value] if isinstance(value, cst.Call) else []
+    return [value] if type(value) is cst.Call else []
 
 
 def _held(scan: _Scan) -> list[Opening]:

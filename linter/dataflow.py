@@ -47,17 +47,17 @@ def _is_or_under(held: str, name: str) -> bool:
 def key(node: cst.BaseExpression) -> str | None:
     """``config['query']`` for ``config["query"]`` and ``config.get("query")``,
     ``a.b`` for attributes; None for anything else."""
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:
         return node.value
-    if isinstance(node, cst.Attribute):
+    if type(node) is cst.Attribute:
         base = key(node.value)
         return f"{base}.{node.attr.value}" if base else None
-    if isinstance(node, cst.Subscript) and len(node.slice) == 1 \
-            and isinstance(node.slice[0].slice, cst.Index):
+    if type(node) is cst.Subscript and len(node.slice) == 1 \
+            and type(node.slice[0].slice) is cst.Index:
         index = literal_string(node.slice[0].slice.value)
         base = key(node.value)
         return f"{base}[{index!r}]" if base and index is not None else None
-    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+    if type(node) is cst.Call and type(node.func) is cst.Attribute \
             and node.func.attr.value == "get" and node.args:
         index = literal_string(node.args[0].value)
         base = key(node.func.value)
@@ -68,12 +68,12 @@ def key(node: cst.BaseExpression) -> str | None:
 def called_name(node: cst.BaseExpression) -> str:
     """The last part of the called name: ``read_sql`` for ``pd.read_sql(...)``; ""
     when ``node`` is not a call."""
-    if not isinstance(node, cst.Call):
+    if type(node) is not cst.Call:
         return ""
     func = node.func
-    if isinstance(func, cst.Attribute):
+    if type(func) is cst.Attribute:
         return func.attr.value
-    return func.value if isinstance(func, cst.Name) else ""
+    return func.value if type(func) is cst.Name else ""
 
 
 def arguments_by_parameter(method: cst.FunctionDef,
@@ -109,10 +109,10 @@ def anchor(ancestors: list[cst.CSTNode],
         if isinstance(current, cst.BaseSmallStatement) or any(
                 isinstance(parent, kind) and getattr(parent, field) is current
                 for kind, field in _HEADERS):
-            function = next((a for a in reversed(path[:index]) if isinstance(a, cst.FunctionDef)),
+            function = next((a for a in reversed(path[:index]) if type(a) is cst.FunctionDef),
                             None)
             return function, current
-        if isinstance(current, (cst.FunctionDef, cst.ClassDef)):
+        if type(current) in (cst.FunctionDef, cst.ClassDef):
             return None
     return None
 
@@ -191,7 +191,7 @@ class ValueFlow:
         self.check(node, state, parts)
         if self.in_run:
             for call in parts:
-                if isinstance(call, cst.Call):
+                if type(call) is cst.Call:
                     self._note_helper_call(call, state)
         return self.transfer(node, state, parts)
 
@@ -206,22 +206,22 @@ class ValueFlow:
         self._helper_starts[name] = start if known is None else self.merge(known, start)
 
     def bind(self, node: cst.CSTNode, state: State) -> State:
-        if isinstance(node, cst.Assign):
+        if type(node) is cst.Assign:
             for target in node.targets:
                 state = self.assign(state, target.target, node.value)
-        elif isinstance(node, cst.AnnAssign) and node.value is not None:
+        elif type(node) is cst.AnnAssign and node.value is not None:
             state = self.assign(state, node.target, node.value)
-        elif isinstance(node, cst.AugAssign) and (name := key(node.target)):
+        elif type(node) is cst.AugAssign and (name := key(node.target)):
             state = rebind(state, name, labels_of(state, name) | self.labels(node.value, state))
-        elif isinstance(node, cst.Del):
+        elif type(node) is cst.Del:
             state = self.store(state, node.target, NO_LABELS)
         return state
 
     def assign(self, state: State, target: cst.BaseExpression, value: cst.BaseExpression) -> State:
         """``target = value``, pairing the elements of ``a, b = x, y``."""
-        if isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, (cst.Tuple, cst.List)) \
+        if type(target) in (cst.Tuple, cst.List) and type(value) in (cst.Tuple, cst.List) \
                 and len(target.elements) == len(value.elements) \
-                and not any(isinstance(e, cst.StarredElement) for e in (*target.elements,
+                and not any(type(e) is cst.StarredElement for e in (*target.elements,
                                                                          *value.elements)):
             pairs = [(t.value, self.labels(v.value, state))
                      for t, v in zip(target.elements, value.elements, strict=True)]
@@ -232,7 +232,7 @@ class ValueFlow:
 
     def store(self, state: State, target: cst.BaseExpression, labels: Labels) -> State:
         """Every name (or key) in ``target`` now holds a value with ``labels``."""
-        if isinstance(target, (cst.Tuple, cst.List)):
+        if type(target) in (cst.Tuple, cst.List):
             for element in target.elements:
                 state = self.store(state, element.value, labels)
             return state
@@ -240,9 +240,9 @@ class ValueFlow:
         return rebind(state, name, labels) if name else state
 
     def _bind_binder(self, binder: cst.For | cst.WithItem, state: State) -> State:
-        if isinstance(binder, cst.For):
+        if type(binder) is cst.For:
             target = binder.target
-            pair = self.pair_labels(binder.iter, state) if isinstance(target, cst.Tuple) \
+            pair = self.pair_labels(binder.iter, state) if type(target) is cst.Tuple \
                 and len(target.elements) == 2 else None
             if pair is not None:
                 for element, labels in zip(target.elements, pair, strict=True):

@@ -54,7 +54,7 @@ def literal_string(node: cst.BaseExpression | None) -> str | None:
         if text[0] == quote and "\\" not in text:  # no prefix, no escapes: the common case
             width = 3 if text.startswith(quote * 3) and len(text) >= 6 else 1
             return text[width:-width]
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+    if type(node) in (cst.SimpleString, cst.ConcatenatedString):
         value = node.evaluated_value  # ast.literal_eval: compiles the literal
         return value if isinstance(value, str) else None
     return None
@@ -65,15 +65,15 @@ def assigned_value(body, name: str) -> cst.BaseExpression | None:
     (a module's or a class's): a constant the rules may read. None if bound otherwise."""
     found = None
     for statement in body:
-        for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
-            if isinstance(small, cst.Assign):
+        for small in statement.body if type(statement) is cst.SimpleStatementLine else ():
+            if type(small) is cst.Assign:
                 targets = [t.target for t in small.targets]
-            elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+            elif type(small) in (cst.AnnAssign, cst.AugAssign):
                 targets = [small.target]
             else:
                 continue
-            if any(isinstance(t, cst.Name) and t.value == name for t in targets):
-                if found is not None or small.value is None or isinstance(small, cst.AugAssign):
+            if any(type(t) is cst.Name and t.value == name for t in targets):
+                if found is not None or small.value is None or type(small) is cst.AugAssign:
                     return None
                 found = small.value
     return found
@@ -82,7 +82,7 @@ def assigned_value(body, name: str) -> cst.BaseExpression | None:
 def subscript_index(node: cst.Subscript) -> cst.BaseExpression | None:
     """``"key"`` in ``config["key"]``: the index of a one-element, non-slice subscript."""
     element = node.slice[0].slice if len(node.slice) == 1 else None
-    return element.value if isinstance(element, cst.Index) else None
+    return element.value if type(element) is cst.Index else None
 
 
 def subscript_key(node: cst.Subscript) -> str | None:
@@ -93,7 +93,7 @@ def subscript_key(node: cst.Subscript) -> str | None:
 def is_register_call(call: cst.Call, imports: ImportMap) -> bool:
     """``DriverRegistry.register(...)``, also through an imported alias of the class."""
     func = call.func
-    if not (isinstance(func, cst.Attribute) and func.attr.value == "register"):
+    if not (type(func) is cst.Attribute and func.attr.value == "register"):
         return False
     owner = imports.qualify(func.value)
     return owner is not None and (owner == "DriverRegistry" or owner.endswith(".DriverRegistry"))
@@ -102,7 +102,7 @@ def is_register_call(call: cst.Call, imports: ImportMap) -> bool:
 def registration(call: cst.Call, at_import: bool, statement: int | None) -> RegistrationCall:
     key_node = _argument(call, 0, "key")
     target = _argument(call, 1, "target")
-    if isinstance(target, cst.Call):
+    if type(target) is cst.Call:
         name, form = dotted(target.func), "instance"
     else:
         name = dotted(target) if target is not None else None
@@ -122,9 +122,9 @@ def _argument(call: cst.Call, position: int, keyword: str) -> cst.BaseExpression
 def import_time_registrations(module: cst.Module, imports: ImportMap) -> list[RegistrationCall]:
     found = []
     for index, statement in enumerate(module.body):
-        if isinstance(statement, cst.SimpleStatementLine):
+        if type(statement) is cst.SimpleStatementLine:
             for small in statement.body:
-                if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) \
+                if type(small) is cst.Expr and type(small.value) is cst.Call \
                         and is_register_call(small.value, imports):
                     found.append(registration(small.value, True, index))
     return found
@@ -133,9 +133,9 @@ def import_time_registrations(module: cst.Module, imports: ImportMap) -> list[Re
 def top_level_imports(module: cst.Module) -> ImportMap:
     imports = ImportMap()
     for statement in module.body:
-        if isinstance(statement, cst.SimpleStatementLine):
+        if type(statement) is cst.SimpleStatementLine:
             for small in statement.body:
-                if isinstance(small, (cst.Import, cst.ImportFrom)):
+                if type(small) in (cst.Import, cst.ImportFrom):
                     imports.add(small)
     return imports
 
@@ -151,7 +151,7 @@ def find_drivers(module: cst.Module, path: str, registrations: list[Registration
         keys_by_class.setdefault(name, []).extend(keys)
     drivers = []
     for index, statement in enumerate(module.body):
-        if not isinstance(statement, cst.ClassDef):
+        if type(statement) is not cst.ClassDef:
             continue
         methods = methods_of(statement)
         name = statement.name.value
@@ -168,8 +168,8 @@ def find_drivers(module: cst.Module, path: str, registrations: list[Registration
 
 
 def methods_of(node: cst.ClassDef) -> dict[str, cst.FunctionDef]:
-    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
-    return {s.name.value: s for s in body if isinstance(s, cst.FunctionDef)}
+    body = node.body.body if type(node.body) is cst.IndentedBlock else ()
+    return {s.name.value: s for s in body if type(s) is cst.FunctionDef}
 
 
 def _is_abstract(node: cst.ClassDef) -> bool:
@@ -193,26 +193,26 @@ def _is_abstract_method(run: cst.FunctionDef) -> bool:
 
 
 def _is_placeholder(statement: cst.BaseStatement) -> bool:
-    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+    if type(statement) is not cst.SimpleStatementLine or len(statement.body) != 1:
         return False
     small = statement.body[0]
-    if isinstance(small, cst.Pass):
+    if type(small) is cst.Pass:
         return True
-    if isinstance(small, cst.Expr) and isinstance(small.value, cst.Ellipsis):
+    if type(small) is cst.Expr and type(small.value) is cst.Ellipsis:
         return True
-    if isinstance(small, cst.Raise) and small.exc is not None:
-        raised = small.exc.func if isinstance(small.exc, cst.Call) else small.exc
+    if type(small) is cst.Raise and small.exc is not None:
+        raised = small.exc.func if type(small.exc) is cst.Call else small.exc
         return dotted(raised) == "NotImplementedError"
     return False
 
 
 def body_statements(function: cst.FunctionDef) -> list[cst.BaseStatement]:
     """The statements of a function, without its docstring."""
-    body = list(function.body.body) if isinstance(function.body, cst.IndentedBlock) else []
-    if body and isinstance(body[0], cst.SimpleStatementLine) and len(body[0].body) == 1:
+    body = list(function.body.body) if type(function.body) is cst.IndentedBlock else []
+    if body and type(body[0]) is cst.SimpleStatementLine and len(body[0].body) == 1:
         first = body[0].body[0]
-        if isinstance(first, cst.Expr) and isinstance(first.value, (cst.SimpleString,
-                                                                   cst.ConcatenatedString)):
+        if type(first) is cst.Expr and type(first.value) in (cst.SimpleString,
+                                                                   cst.ConcatenatedString):
             body = body[1:]
     return body
 

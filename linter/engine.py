@@ -195,9 +195,9 @@ def anchors_of(module: cst.Module, facts: FileFacts, positions: Positions) -> di
 def anchor(statement: cst.CSTNode) -> cst.CSTNode:
     """Where a project finding about a top-level statement points: the name of a class,
     the call of a registration statement."""
-    if isinstance(statement, cst.ClassDef):
+    if type(statement) is cst.ClassDef:
         return statement.name
-    if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Expr):
+    if type(statement) is cst.SimpleStatementLine and type(statement.body[0]) is cst.Expr:
         return statement.body[0].value
     return statement
 
@@ -205,7 +205,7 @@ def anchor(statement: cst.CSTNode) -> cst.CSTNode:
 def _facts(path: str, module: cst.Module, file: FileContext, is_test: bool) -> FileFacts:
     drivers = {d.node: d for d in file.drivers}
     classes = [class_facts(drivers.get(s), s.name.value, i) for i, s in enumerate(module.body)
-               if isinstance(s, cst.ClassDef) and "run" in methods_of(s)]
+               if type(s) is cst.ClassDef and "run" in methods_of(s)]
     return FileFacts(path, is_test=is_test, imports=dict(file.imports.names), classes=classes,
                      registrations=[registration_facts(r) for r in file.registrations])
 

@@ -43,13 +43,13 @@ def failure_event(statements: Sequence[cst.BaseStatement], ctx_name: str,
 def _events(statements: Sequence[cst.BaseStatement], ctx_name: str,
             helpers: Mapping[str, cst.FunctionDef], bound: dict[str, cst.Dict]):
     for statement in statements:
-        if isinstance(statement, cst.SimpleStatementLine):
+        if type(statement) is cst.SimpleStatementLine:
             for small in statement.body:
                 _remember_dicts(small, bound)
                 yield from _events_in_calls(small, ctx_name, helpers, bound)
-        elif isinstance(statement, cst.If) and is_ctx_guard(statement.test, ctx_name):
+        elif type(statement) is cst.If and is_ctx_guard(statement.test, ctx_name):
             yield from _events(statement.body.body, ctx_name, helpers, bound)
-        elif isinstance(statement, (cst.Try, cst.TryStar, cst.With)):
+        elif type(statement) in (cst.Try, cst.TryStar, cst.With):
             yield from _events(statement.body.body, ctx_name, helpers, bound)
         if always_raises([statement], helpers):
             return
@@ -67,7 +67,7 @@ def _events_in_calls(small: cst.BaseSmallStatement, ctx_name: str,
 
 def _is_step_failed(call: cst.Call) -> bool:
     func = call.func
-    if not (isinstance(func, cst.Attribute) and func.attr.value == "log_event"):
+    if not (type(func) is cst.Attribute and func.attr.value == "log_event"):
         return False
     name = next((a.value for a in call.args if a.keyword is None or a.keyword.value == "name"),
                 None)
@@ -91,24 +91,24 @@ def _payload_keys(payload: cst.BaseExpression | None,
     """The literal keys of the payload; None when they cannot be seen."""
     if payload is None:
         return set()
-    if isinstance(payload, cst.Name) and payload.value in bound:
+    if type(payload) is cst.Name and payload.value in bound:
         payload = bound[payload.value]
-    if isinstance(payload, cst.Dict):
-        if any(not isinstance(e, cst.DictElement) for e in payload.elements):
+    if type(payload) is cst.Dict:
+        if any(type(e) is not cst.DictElement for e in payload.elements):
             return None  # {**base, ...}
         keys = {literal_string(e.key) for e in payload.elements}
         return None if None in keys else keys
-    if isinstance(payload, cst.Call) and isinstance(payload.func, cst.Name) \
+    if type(payload) is cst.Call and type(payload.func) is cst.Name \
             and payload.func.value == "dict" and all(a.keyword for a in payload.args):
         return {a.keyword.value for a in payload.args}
     return None
 
 
 def _remember_dicts(small: cst.BaseSmallStatement, bound: dict[str, cst.Dict]) -> None:
-    if isinstance(small, cst.Assign) and len(small.targets) == 1 \
-            and isinstance(small.targets[0].target, cst.Name):
+    if type(small) is cst.Assign and len(small.targets) == 1 \
+            and type(small.targets[0].target) is cst.Name:
         name = small.targets[0].target.value
-        if isinstance(small.value, cst.Dict):
+        if type(small.value) is cst.Dict:
             bound[name] = small.value
         else:
             bound.pop(name, None)

@@ -49,7 +49,7 @@ class Exit:
 
     @property
     def falls_off_end(self) -> bool:
-        return isinstance(self.node, cst.FunctionDef)
+        return type(self.node) is cst.FunctionDef
 
 
 @dataclass
@@ -98,7 +98,7 @@ class Flow:
                    state: State) -> State | None:
         if isinstance(node, cst.BaseSmallStatement):  # in a one-line suite: ``if x: return y``
             return self._small(node, state)
-        if isinstance(node, cst.SimpleStatementLine):
+        if type(node) is cst.SimpleStatementLine:
             for small in node.body:
                 state = self._small(small, state)
                 if state is None:
@@ -108,17 +108,17 @@ class Flow:
         return handler(self, node, state) if handler else state
 
     def _small(self, node: cst.BaseSmallStatement, state: State) -> State | None:
-        if isinstance(node, cst.Return):
+        if type(node) is cst.Return:
             self._exits.append(Exit(node, self._through_finally(self.effect(node, state))))
             return None
-        if isinstance(node, cst.Raise):
+        if type(node) is cst.Raise:
             self.effect(node, state)
             return None
-        if isinstance(node, cst.Break):
+        if type(node) is cst.Break:
             if self._loops:
                 self._loops[-1].breaks.append(state)
             return None
-        if isinstance(node, cst.Continue):
+        if type(node) is cst.Continue:
             return None
         return self.effect(node, state)
 
@@ -136,9 +136,9 @@ class Flow:
         taken = self._block(node.body.body, state)
         if self._is_ctx_guard(node.test):
             return taken
-        if isinstance(node.orelse, cst.If):
+        if type(node.orelse) is cst.If:
             other = self._if(node.orelse, state)
-        elif isinstance(node.orelse, cst.Else):
+        elif type(node.orelse) is cst.Else:
             other = self._block(node.orelse.body.body, state)
         else:
             other = state
@@ -152,7 +152,7 @@ class Flow:
 
     def _while(self, node: cst.While, state: State) -> State | None:
         state = self.effect(node.test, state)
-        forever = isinstance(node.test, cst.Name) and node.test.value == "True"
+        forever = type(node.test) is cst.Name and node.test.value == "True"
         return self._loop(node, state, may_skip=not forever)
 
     def _loop(self, node: cst.For | cst.While, state: State, may_skip: bool) -> State | None:
@@ -209,18 +209,18 @@ _COMPOUND = {
 def is_ctx_guard(test: cst.BaseExpression, ctx_name: str = "ctx") -> bool:
     """``ctx``, ``ctx is not None``, ``hasattr(ctx, ...)``, ``getattr(ctx, ...)``, and ``and``
     of those."""
-    if isinstance(test, cst.Name):
+    if type(test) is cst.Name:
         return test.value == ctx_name
-    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+    if type(test) is cst.BooleanOperation and type(test.operator) is cst.And:
         return is_ctx_guard(test.left, ctx_name) and is_ctx_guard(test.right, ctx_name)
-    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+    if type(test) is cst.Comparison and len(test.comparisons) == 1:
         target = test.comparisons[0]
-        return (isinstance(target.operator, cst.IsNot) and dotted(test.left) == ctx_name
-                and isinstance(target.comparator, cst.Name) and target.comparator.value == "None")
-    if isinstance(test, cst.Call) and dotted(test.func) in ("hasattr", "getattr") and test.args:
+        return (type(target.operator) is cst.IsNot and dotted(test.left) == ctx_name
+                and type(target.comparator) is cst.Name and target.comparator.value == "None")
+    if type(test) is cst.Call and dotted(test.func) in ("hasattr", "getattr") and test.args:
         return dotted(test.args[0].value) == ctx_name
     return False
 
 
 def _is_wildcard(pattern: cst.MatchPattern) -> bool:
-    return isinstance(pattern, cst.MatchAs) and pattern.pattern is None
+    return type(pattern) is cst.MatchAs and pattern.pattern is None

@@ -46,7 +46,7 @@ def receiving_parameter(call: cst.Call, function: cst.FunctionDef, name: str,
     positional = params[1:] if method and not is_static else params
     index = 0
     for arg in call.args:
-        if not isinstance(arg.value, cst.Name) or arg.value.value != name or arg.star:
+        if type(arg.value) is not cst.Name or arg.value.value != name or arg.star:
             index += arg.keyword is None
             continue
         if arg.keyword is not None:
@@ -62,7 +62,7 @@ def called_function(call: cst.Call, driver: DriverClass,
     if method is not None:
         found = driver.method(method)
         return (found, True) if found is not None and method != "run" else None
-    if isinstance(call.func, cst.Name) and call.func.value in functions:
+    if type(call.func) is cst.Name and call.func.value in functions:
         return functions[call.func.value], False
     return None
 
@@ -107,7 +107,7 @@ class _Paths:
         self.follow_helpers = follow_helpers
         self.unchecked: list[cst.CSTNode] = []
         self.guards = {node.test: node for node in all_statements(body_statements(function))
-                       if isinstance(node, cst.If)}
+                       if type(node) is cst.If}
         self.methods = checks.driver.methods
 
     def effect(self, node: cst.CSTNode, state: State) -> State:
@@ -116,11 +116,11 @@ class _Paths:
             facts = self._scan(node, set(state), lenient=True)
             if always_raises(guard.body.body, self.methods):
                 facts |= self._implied(node, False, facts)
-            elif isinstance(guard.orelse, cst.Else) and always_raises(guard.orelse.body.body,
+            elif type(guard.orelse) is cst.Else and always_raises(guard.orelse.body.body,
                                                                       self.methods):
                 facts |= self._implied(node, True, facts)
             return frozenset(facts)
-        if isinstance(node, (cst.Assign, cst.AnnAssign)) and node.value is not None:
+        if type(node) in (cst.Assign, cst.AnnAssign) and node.value is not None:
             return frozenset(self._assign(node, set(state)))
         return frozenset(self._scan(node, set(state), lenient=False))
 
@@ -128,7 +128,7 @@ class _Paths:
         probe = self._is_probe(node.value)
         facts = self._scan(node.value, facts, lenient=probe)
         for target in assignment_targets(node):
-            if isinstance(target, cst.Name):
+            if type(target) is cst.Name:
                 facts.discard((PROBED, target.value))
                 if probe:
                     facts.add((PROBED, target.value))
@@ -138,7 +138,7 @@ class _Paths:
 
     def _is_probe(self, value: cst.BaseExpression) -> bool:
         """``inputs.get("df")``, or an ``x if c else None`` around it."""
-        if isinstance(value, cst.IfExp):
+        if type(value) is cst.IfExp:
             return any(self._is_probe(v) for v in (value.body, value.orelse)) and all(
                 self._is_probe(v) or _is_none(v) for v in (value.body, value.orelse))
         return self._df_get(value)
@@ -148,25 +148,25 @@ class _Paths:
         checks ``inputs`` adds its checks)."""
         if isinstance(node, NESTED_SCOPES):
             return facts
-        if isinstance(node, cst.BooleanOperation):
+        if type(node) is cst.BooleanOperation:
             after = self._scan(node.left, facts, lenient)
-            truth = isinstance(node.operator, cst.And)
+            truth = type(node.operator) is cst.And
             self._scan(node.right, after | self._implied(node.left, truth, after), lenient)
             return after
-        if isinstance(node, cst.IfExp):
+        if type(node) is cst.IfExp:
             after = self._scan(node.test, facts, lenient=True)
             self._scan(node.body, after | self._implied(node.test, True, after), lenient)
             self._scan(node.orelse, after | self._implied(node.test, False, after), lenient)
             return after
-        if isinstance(node, cst.Subscript) and self._df_subscript(node):
+        if type(node) is cst.Subscript and self._df_subscript(node):
             self._use(node, facts, CHECKED)
             return facts
-        if isinstance(node, cst.Call):
+        if type(node) is cst.Call:
             if self._df_get(node):
                 self._use(node, facts, {NOT_NONE} if lenient else CHECKED)
                 return facts
             facts = facts | self._helper_checks(node, facts)
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             if (PROBED, node.value) in facts and not lenient:
                 self._use(node, facts, {HAS_DF})
             return facts
@@ -197,39 +197,39 @@ class _Paths:
 
     def _df_get(self, node: cst.CSTNode) -> bool:
         """``inputs.get("df")`` (with or without a default)."""
-        if not isinstance(node, cst.Call) or not node.args:
+        if type(node) is not cst.Call or not node.args:
             return False
         func = node.func
-        return isinstance(func, cst.Attribute) and func.attr.value == "get" \
+        return type(func) is cst.Attribute and func.attr.value == "get" \
             and _is_name(func.value, self.name) and literal_string(node.args[0].value) == "df"
 
     def _implied(self, test: cst.BaseExpression, truth: bool, facts: set) -> set:
         """The checks that hold when ``test`` evaluates to ``truth``."""
-        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        if type(test) is cst.UnaryOperation and type(test.operator) is cst.Not:
             return self._implied(test.expression, not truth, facts)
-        if isinstance(test, cst.BooleanOperation):
+        if type(test) is cst.BooleanOperation:
             left_true = self._implied(test.left, True, facts)
             left_false = self._implied(test.left, False, facts)
             right = self._implied(test.right, truth, facts)
-            if isinstance(test.operator, cst.And):
+            if type(test.operator) is cst.And:
                 return (left_true | right) if truth else (left_false & (left_true | right))
             return (left_true & (left_false | right)) if truth else (left_false | right)
-        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        if type(test) is cst.Comparison and len(test.comparisons) == 1:
             return self._compared(test.left, test.comparisons[0], truth, facts)
-        if isinstance(test, cst.Call) and dotted(test.func) == "isinstance" and test.args:
+        if type(test) is cst.Call and dotted(test.func) == "isinstance" and test.args:
             return self._present(test.args[0].value, facts) if truth else set()
         return self._present(test, facts) if truth else set()
 
     def _compared(self, left: cst.BaseExpression, target: cst.ComparisonTarget, truth: bool,
                   facts: set) -> set:
         operator = target.operator
-        if isinstance(operator, (cst.In, cst.NotIn)):
-            holds = truth == isinstance(operator, cst.In)
+        if type(operator) in (cst.In, cst.NotIn):
+            holds = truth == (type(operator) is cst.In)
             if holds and literal_string(left) == "df":
                 return self._holding(target.comparator)
             return set()
-        if isinstance(target.comparator, cst.Name) and target.comparator.value == "None":
-            if truth == isinstance(operator, (cst.IsNot, cst.NotEqual)):
+        if type(target.comparator) is cst.Name and target.comparator.value == "None":
+            if truth == (type(operator) in (cst.IsNot, cst.NotEqual)):
                 return self._present(left, facts)
         return set()
 
@@ -238,9 +238,9 @@ class _Paths:
         ``inputs["df"]`` or a probed name -> HAS_DF."""
         if _is_name(value, self.name):
             return {NOT_NONE}
-        if self._df_get(value) or (isinstance(value, cst.Subscript) and self._df_subscript(value)):
+        if self._df_get(value) or (type(value) is cst.Subscript and self._df_subscript(value)):
             return set(CHECKED)
-        if isinstance(value, cst.Name) and (PROBED, value.value) in facts:
+        if type(value) is cst.Name and (PROBED, value.value) in facts:
             return {HAS_DF}
         return set()
 
@@ -248,9 +248,9 @@ class _Paths:
         """What ``"df" in container`` being true says: ``inputs`` (or ``inputs.keys()``) holds
         "df", though ``in`` on None would have raised a TypeError rather than a clear error;
         ``inputs or {}`` holding "df" also means ``inputs`` is not None."""
-        if isinstance(container, cst.BooleanOperation) and isinstance(container.operator, cst.Or):
+        if type(container) is cst.BooleanOperation and type(container.operator) is cst.Or:
             return set(CHECKED) if _is_name(container.left, self.name) else set()
-        if isinstance(container, cst.Call) and isinstance(container.func, cst.Attribute) \
+        if type(container) is cst.Call and type(container.func) is cst.Attribute \
                 and container.func.attr.value == "keys":
             container = container.func.value
         return {HAS_DF} if _is_name(container, self.name) else set()
@@ -258,15 +258,15 @@ class _Paths:
 
 def _evaluated_children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """Children that are evaluated as expressions: not ``x.attr``'s attr, ``f(k=v)``'s k."""
-    if isinstance(node, cst.Attribute):
+    if type(node) is cst.Attribute:
         return [node.value]
-    if isinstance(node, cst.Arg):
+    if type(node) is cst.Arg:
         return [node.value]
     return children(node, layout=False)
 
 
 def _is_name(node: cst.CSTNode, name: str) -> bool:
-    return isinstance(node, cst.Name) and node.value == name
+    return type(node) is cst.Name and node.value == name
 
 
 def _is_none(node: cst.CSTNode) -> bool:
@@ -274,4 +274,4 @@ def _is_none(node: cst.CSTNode) -> bool:
 
 
 def module_functions(module: cst.Module) -> dict[str, cst.FunctionDef]:
-    return {s.name.value: s for s in module.body if isinstance(s, cst.FunctionDef)}
+    return {s.name.value: s for s in module.body if type(s) is cst.FunctionDef}

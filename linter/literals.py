@@ -13,16 +13,16 @@ def template_text(node: cst.BaseExpression | None) -> str | None:
     """The text of a literal, of an f-string (each expression a blank), of a template
     filled by ``.format``/``.join``/``%``, or wrapped in ``sql.SQL(...)``/``text(...)``;
     None when the text is not written in the expression."""
-    if isinstance(node, cst.FormattedString):
-        return "".join(p.value if isinstance(p, cst.FormattedStringText) else " " for p in node.parts)
-    if isinstance(node, cst.ConcatenatedString):
+    if type(node) is cst.FormattedString:
+        return "".join(p.value if type(p) is cst.FormattedStringText else " " for p in node.parts)
+    if type(node) is cst.ConcatenatedString:
         left, right = template_text(node.left), template_text(node.right)
         return None if left is None or right is None else left + right
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+    if type(node) is cst.BinaryOperation and type(node.operator) is cst.Modulo:
         return template_text(node.left)
-    if isinstance(node, cst.Call):
+    if type(node) is cst.Call:
         func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value in ("format", "join"):
+        if type(func) is cst.Attribute and func.attr.value in ("format", "join"):
             return template_text(func.value)
         wrapped = called_name(node) in ("SQL", "text") and node.args
         return template_text(node.args[0].value) if wrapped else None

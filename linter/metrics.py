@@ -14,7 +14,7 @@ EMITTED = "metric-emitted"
 def metric_name(call: cst.Call) -> str | None:
     """The literal metric name of a ``<ctx>.log_metric(...)`` call, else None."""
     func = call.func
-    if not (isinstance(func, cst.Attribute) and func.attr.value == "log_metric"):
+    if not (type(func) is cst.Attribute and func.attr.value == "log_metric"):
         return None
     for arg in call.args:
         if arg.keyword is None or arg.keyword.value == "name":
@@ -25,7 +25,7 @@ def metric_name(call: cst.Call) -> str | None:
 def self_method_called(call: cst.Call) -> str | None:
     """``helper`` for ``self.helper(...)``."""
     func = call.func
-    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) \
+    if type(func) is cst.Attribute and type(func.value) is cst.Name \
             and func.value.value == "self":
         return func.attr.value
     return None

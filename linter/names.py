@@ -8,9 +8,9 @@ import libcst as cst
 
 def dotted(node: cst.BaseExpression | cst.CSTNode) -> str | None:
     """``a.b.c`` for Name/Attribute chains, else None."""
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:
         return node.value
-    if isinstance(node, cst.Attribute):
+    if type(node) is cst.Attribute:
         base = dotted(node.value)
         return f"{base}.{node.attr.value}" if base else None
     return None
@@ -18,12 +18,12 @@ def dotted(node: cst.BaseExpression | cst.CSTNode) -> str | None:
 
 def assignment_targets(node: cst.Assign | cst.AnnAssign | cst.AugAssign) -> list[cst.BaseExpression]:
     """What an assignment statement binds: ``a`` and ``b`` in ``a = b = f()``."""
-    return [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+    return [t.target for t in node.targets] if type(node) is cst.Assign else [node.target]
 
 
 def module_path(node: cst.BaseExpression | cst.ImportFrom) -> str:
     """The dotted module of an ``import``/``from`` (relative ones keep their dots)."""
-    if isinstance(node, cst.ImportFrom):
+    if type(node) is cst.ImportFrom:
         dots = "." * len(node.relative)
         return dots + (dotted(node.module) or "") if node.module else dots
     return dotted(node) or ""
@@ -38,12 +38,12 @@ class ImportMap:
         self.names: dict[str, str] = {}
 
     def add(self, node: cst.Import | cst.ImportFrom) -> None:
-        if isinstance(node, cst.Import):
+        if type(node) is cst.Import:
             for alias in node.names:
                 full = module_path(alias.name)
                 local = alias.asname.name.value if alias.asname else full.split(".")[0]
                 self.names[local] = full if alias.asname else local
-        elif not isinstance(node.names, cst.ImportStar):
+        elif type(node.names) is not cst.ImportStar:
             base = module_path(node)
             for alias in node.names:
                 name = dotted(alias.name) or ""

@@ -44,26 +44,26 @@ def _block(statements, within) -> Iterator[Piece]:
 def _statement(node: cst.BaseStatement | cst.BaseSmallStatement, within) -> Iterator[Piece]:
     if isinstance(node, cst.BaseSmallStatement):  # in a one-line suite: ``if x: return y``
         yield Piece(node, within)
-    elif isinstance(node, cst.SimpleStatementLine):
+    elif type(node) is cst.SimpleStatementLine:
         for small in node.body:
             yield Piece(small, within)
-    elif isinstance(node, cst.If):
+    elif type(node) is cst.If:
         yield Piece(node.test, within)
         yield from _block(node.body.body, within)
-        if isinstance(node.orelse, cst.If):
+        if type(node.orelse) is cst.If:
             yield from _statement(node.orelse, within)
         elif node.orelse is not None:
             yield from _block(node.orelse.body.body, within)
-    elif isinstance(node, (cst.For, cst.While)):
-        yield Piece(node.iter if isinstance(node, cst.For) else node.test, within)
+    elif type(node) in (cst.For, cst.While):
+        yield Piece(node.iter if type(node) is cst.For else node.test, within)
         yield from _block(node.body.body, within)
         if node.orelse is not None:
             yield from _block(node.orelse.body.body, within)
-    elif isinstance(node, cst.With):
+    elif type(node) is cst.With:
         for item in node.items:
             yield Piece(item.item, within, item)
         yield from _block(node.body.body, (*within, (WITH, node)))
-    elif isinstance(node, (cst.Try, cst.TryStar)):
+    elif type(node) in (cst.Try, cst.TryStar):
         yield from _block(node.body.body, (*within, (TRY, node)))
         for handler in node.handlers:
             yield from _block(handler.body.body, (*within, (EXCEPT, node)))
@@ -71,7 +71,7 @@ def _statement(node: cst.BaseStatement | cst.BaseSmallStatement, within) -> Iter
             yield from _block(node.orelse.body.body, (*within, (ELSE, node)))
         if node.finalbody is not None:
             yield from _block(node.finalbody.body.body, (*within, (FINALLY, node)))
-    elif isinstance(node, cst.Match):
+    elif type(node) is cst.Match:
         yield Piece(node.subject, within)
         for case in node.cases:
             yield from _block(case.body.body, within)

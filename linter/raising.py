@@ -38,27 +38,27 @@ def _block(statements: Sequence[cst.BaseStatement], helpers: Helpers) -> tuple[b
 
 
 def _statement(node: cst.BaseStatement, helpers: Helpers) -> tuple[bool, bool]:
-    if isinstance(node, cst.SimpleStatementLine):
+    if type(node) is cst.SimpleStatementLine:
         for small in node.body:
-            if isinstance(small, cst.Raise) or _raising_call(small, helpers):
+            if type(small) is cst.Raise or _raising_call(small, helpers):
                 return False, False
-            if isinstance(small, (cst.Return, cst.Break, cst.Continue)):
+            if type(small) in (cst.Return, cst.Break, cst.Continue):
                 return True, False
         return False, True
-    if isinstance(node, cst.If):
+    if type(node) is cst.If:
         body = _block(node.body.body, helpers)
-        if isinstance(node.orelse, cst.If):
+        if type(node.orelse) is cst.If:
             other = _statement(node.orelse, helpers)
-        elif isinstance(node.orelse, cst.Else):
+        elif type(node.orelse) is cst.Else:
             other = _block(node.orelse.body.body, helpers)
         else:
             other = (False, True)
         return body[0] or other[0], body[1] or other[1]
-    if isinstance(node, (cst.Try, cst.TryStar)):
+    if type(node) in (cst.Try, cst.TryStar):
         return _try(node, helpers)
-    if isinstance(node, cst.With):
+    if type(node) is cst.With:
         return _block(node.body.body, helpers)
-    if isinstance(node, (cst.For, cst.While)):
+    if type(node) in (cst.For, cst.While):
         return _block(node.body.body, helpers)[0], True
     return False, True
 
@@ -81,7 +81,7 @@ def _try(node: cst.Try | cst.TryStar, helpers: Helpers) -> tuple[bool, bool]:
 
 def _raising_call(small: cst.BaseSmallStatement, helpers: Helpers) -> bool:
     """``self._fail(...)`` as a statement, where ``_fail`` always raises."""
-    if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)):
+    if not (type(small) is cst.Expr and type(small.value) is cst.Call):
         return False
     helper = helpers.get(self_method_called(small.value) or "")
     return helper is not None and always_raises(body_statements(helper))

@@ -33,15 +33,15 @@ _CURSOR_WORDS = frozenset({"cur", "cursor"})
 def called_name(call: cst.Call) -> str | None:
     """The last name of what is called: ``connect`` for ``psycopg.connect(...)``."""
     func = call.func
-    if isinstance(func, cst.Attribute):
+    if type(func) is cst.Attribute:
         return func.attr.value
-    return func.value if isinstance(func, cst.Name) else None
+    return func.value if type(func) is cst.Name else None
 
 
 def is_self_method(call: cst.Call) -> bool:
     """``self.<name>(...)``: a method of the driver, judged by its body, not its name."""
     func = call.func
-    return isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) \
+    return type(func) is cst.Attribute and type(func.value) is cst.Name \
         and func.value.value == "self"
 
 
@@ -55,15 +55,15 @@ def opened_kind(call: cst.Call, imports: ImportMap) -> str | None:
 
 def owner(call: cst.Call) -> str | None:
     """``conn`` for ``conn.close()``: the dotted name of what a method is called on."""
-    return dotted(call.func.value) if isinstance(call.func, cst.Attribute) else None
+    return dotted(call.func.value) if type(call.func) is cst.Attribute else None
 
 
 def unwrap(node: cst.BaseExpression) -> cst.BaseExpression:
     """The expression inside ``await``, and the resource inside ``closing(...)``."""
     while True:
-        if isinstance(node, cst.Await):
+        if type(node) is cst.Await:
             node = node.expression
-        elif isinstance(node, cst.Call) and called_name(node) in CLOSING_WRAPPERS and node.args:
+        elif type(node) is cst.Call and called_name(node) in CLOSING_WRAPPERS and node.args:
             node = node.args[0].value
         else:
             return node

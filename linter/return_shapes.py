@@ -33,22 +33,22 @@ class ReturnShapes:
     def shapes(self, value: cst.BaseExpression | None, state: State,
                helpers: bool = True) -> frozenset[str]:
         """The shapes ``value`` certainly has, given the facts in ``state``."""
-        if isinstance(value, cst.Dict):
+        if type(value) is cst.Dict:
             found = {DICT}
             if not value.elements:
                 found.add(EMPTY_DICT)
             if any(_holds_df(element, state) for element in value.elements):
                 found.add(DF_DICT)
             return frozenset(found)
-        if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) \
+        if type(value) is cst.Call and type(value.func) is cst.Name \
                 and value.func.value == "dict":
             return _dict_call_shapes(value)
-        if isinstance(value, cst.Name):
+        if type(value) is cst.Name:
             return frozenset(shape for shape in SHAPES if (shape, value.value) in state)
-        if isinstance(value, cst.IfExp):
+        if type(value) is cst.IfExp:
             return self.shapes(value.body, state, helpers) & self.shapes(value.orelse, state,
                                                                          helpers)
-        if helpers and isinstance(value, cst.Call):
+        if helpers and type(value) is cst.Call:
             return self._helper_shapes(self_method_called(value))
         return frozenset()
 
@@ -56,28 +56,28 @@ class ReturnShapes:
         empty = {fact for fact in state if fact[0] == EMPTY_DICT}
         for call in calls_in(node) if empty else ():  # a method call on a dict may fill it
             func = call.func
-            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+            if type(func) is cst.Attribute and type(func.value) is cst.Name:
                 state = state - {(EMPTY_DICT, func.value.value)}
-        if isinstance(node, cst.Assign):
+        if type(node) is cst.Assign:
             for target in node.targets:
                 state = self._bind(target.target, node.value, state, helpers)
-        elif isinstance(node, cst.AnnAssign) and node.value is not None:
+        elif type(node) is cst.AnnAssign and node.value is not None:
             state = self._bind(node.target, node.value, state, helpers)
-        elif isinstance(node, (cst.AugAssign, cst.Del)):
+        elif type(node) in (cst.AugAssign, cst.Del):
             state = self._bind(node.target, None, state, helpers)
         return state
 
     def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression | None, state: State,
               helpers: bool) -> State:
-        if isinstance(target, cst.Name):
+        if type(target) is cst.Name:
             kept = frozenset(fact for fact in state if fact[1] != target.value)
             shapes = self.shapes(value, state, helpers) if value is not None else frozenset()
             return kept | {(shape, target.value) for shape in shapes}
-        if isinstance(target, (cst.Tuple, cst.List)):
+        if type(target) in (cst.Tuple, cst.List):
             for element in target.elements:
                 state = self._bind(element.value, None, state, helpers)
             return state
-        if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
+        if type(target) is cst.Subscript and type(target.value) is cst.Name:
             name = target.value.value
             state = state - {(EMPTY_DICT, name)}
             if subscript_key(target) == "df" and (DICT, name) in state:
@@ -103,9 +103,9 @@ def returned(exit: Exit) -> cst.BaseExpression | None:
 
 
 def _holds_df(element: cst.BaseDictElement, state: State) -> bool:
-    if isinstance(element, cst.DictElement):
+    if type(element) is cst.DictElement:
         return literal_string(element.key) == "df"
-    return isinstance(element.value, cst.Name) and (DF_DICT, element.value.value) in state
+    return type(element.value) is cst.Name and (DF_DICT, element.value.value) in state
 
 
 def _dict_call_shapes(call: cst.Call) -> frozenset[str]:

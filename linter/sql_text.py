@@ -50,35 +50,35 @@ def without_fields(template: str) -> str:
 
 
 def is_composition(node: cst.CSTNode) -> bool:
-    if isinstance(node, (cst.FormattedString, cst.ConcatenatedString)):
+    if type(node) in (cst.FormattedString, cst.ConcatenatedString):
         return True
-    if isinstance(node, cst.BinaryOperation):
-        return isinstance(node.operator, cst.Add) or (
-            isinstance(node.operator, cst.Modulo) and _is_text(node.left))
-    return isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+    if type(node) is cst.BinaryOperation:
+        return type(node.operator) is cst.Add or (
+            type(node.operator) is cst.Modulo and _is_text(node.left))
+    return type(node) is cst.Call and type(node.func) is cst.Attribute \
         and node.func.attr.value == "format" and _is_text(node.func.value)
 
 
 def _is_text(node: cst.CSTNode) -> bool:
-    return isinstance(node, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString))
+    return type(node) in (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)
 
 
 def composition_pieces(node: cst.BaseExpression) -> tuple[str, list]:
     """(how a composition is built, its literal texts and the expressions between them)."""
-    if isinstance(node, cst.Call):  # "...".format(...)
+    if type(node) is cst.Call:  # "...".format(...)
         texts = [without_fields(p) if isinstance(p, str) else p for p in _flat(node.func.value)]
         return ".format", texts + [a.value for a in node.args]
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+    if type(node) is cst.BinaryOperation and type(node.operator) is cst.Modulo:
         texts = [_PERCENT_FIELD.sub(" x ", p) if isinstance(p, str) else p
                  for p in _flat(node.left)]
         return "%", texts + [node.right]
-    if isinstance(node, cst.BinaryOperation):
+    if type(node) is cst.BinaryOperation:
         return "+", _flat(node.left) + _flat(node.right)
-    if isinstance(node, cst.ConcatenatedString):
+    if type(node) is cst.ConcatenatedString:
         pieces = _flat(node.left) + _flat(node.right)
-        formatted = any(isinstance(p, cst.FormattedString) for p in nested_compositions(node))
+        formatted = any(type(p) is cst.FormattedString for p in nested_compositions(node))
         return ("an f-string" if formatted else "a string"), pieces
-    return "an f-string", [p.value if isinstance(p, cst.FormattedStringText) else p.expression
+    return "an f-string", [p.value if type(p) is cst.FormattedStringText else p.expression
                            for p in node.parts]
 
 
@@ -93,9 +93,9 @@ def _flat(node: cst.BaseExpression) -> list:
 def nested_compositions(node: cst.BaseExpression):
     """The compositions ``node`` is made of (its ``+`` chain, implicit concatenation)."""
     yield node
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+    if type(node) is cst.BinaryOperation and type(node.operator) is cst.Add:
         yield from nested_compositions(node.left)
         yield from nested_compositions(node.right)
-    elif isinstance(node, cst.ConcatenatedString):
+    elif type(node) is cst.ConcatenatedString:
         yield from nested_compositions(node.left)
         yield from nested_compositions(node.right)

@@ -16,19 +16,19 @@ def blocks_of(statement: cst.BaseStatement) -> list[Block]:
     ``else`` (an ``elif`` is one ``If`` statement), a loop's body and ``else``, a
     ``with``'s body, a ``try``'s body, handlers, ``else`` and ``finally``, a ``match``'s
     cases. Nested functions and classes are other scopes: none."""
-    if isinstance(statement, cst.If):
+    if type(statement) is cst.If:
         orelse = statement.orelse
-        rest = [[orelse]] if isinstance(orelse, cst.If) else \
+        rest = [[orelse]] if type(orelse) is cst.If else \
             [orelse.body.body] if orelse is not None else []
         return [statement.body.body, *rest]
-    if isinstance(statement, (cst.Try, cst.TryStar)):
+    if type(statement) in (cst.Try, cst.TryStar):
         return [statement.body.body, *(h.body.body for h in statement.handlers),
                 *(part.body.body for part in (statement.orelse, statement.finalbody) if part)]
-    if isinstance(statement, (cst.For, cst.While)):
+    if type(statement) in (cst.For, cst.While):
         return [statement.body.body, *([statement.orelse.body.body] if statement.orelse else [])]
-    if isinstance(statement, cst.With):
+    if type(statement) is cst.With:
         return [statement.body.body]
-    if isinstance(statement, cst.Match):
+    if type(statement) is cst.Match:
         return [case.body.body for case in statement.cases]
     return []
 

@@ -85,7 +85,7 @@ class TimeoutCheck:
             advice = DATABASE_CONNECTS.get(target, ENGINE_ADVICE)
         elif target in HTTP_FUNCTIONS:
             carriers, advice = [a.value for a in call.args if a.star == "**"], "timeout=..."
-        elif called_name(call) in CLIENT_METHODS and isinstance(call.func, cst.Attribute) \
+        elif called_name(call) in CLIENT_METHODS and type(call.func) is cst.Attribute \
                 and clients.get(dotted(call.func.value) or ""):
             carriers = [a.value for a in call.args if a.star == "**"]
             advice = clients[dotted(call.func.value)]
@@ -102,22 +102,22 @@ class TimeoutCheck:
         found = {}
         for name, value in self._bound(function).values_by_name():
             value = unwrap(value)
-            constructor = self.imports.qualify(value.func) if isinstance(value, cst.Call) else None
+            constructor = self.imports.qualify(value.func) if type(value) is cst.Call else None
             if constructor in CLIENT_CONSTRUCTORS:
                 found[name] = "" if _timeout_keyword(value) else CLIENT_ADVICE[constructor.split(".")[0]]
         return found
 
     def _holds(self, node: cst.BaseExpression, function: cst.FunctionDef, depth: int) -> bool:
         """Whether the settings ``node`` evaluates to include a connect timeout."""
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+        if type(node) in (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString):
             return bool(TIMEOUT_IN_TEXT.search(template_text(node) or ""))
-        if isinstance(node, cst.Dict):
+        if type(node) is cst.Dict:
             return any(self._holds_entry(e, function, depth) for e in node.elements)
-        if isinstance(node, cst.BinaryOperation):
+        if type(node) is cst.BinaryOperation:
             return self._holds(node.left, function, depth) or self._holds(node.right, function, depth)
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             return self._name_holds(node.value, function, depth)
-        if isinstance(node, cst.Call):
+        if type(node) is cst.Call:
             return self._call_holds(node, function, depth)
         return False
 
@@ -136,7 +136,7 @@ class TimeoutCheck:
             self._following.discard((function, name))
 
     def _holds_entry(self, element: cst.BaseDictElement, function: cst.FunctionDef, depth: int) -> bool:
-        if isinstance(element, cst.StarredDictElement):
+        if type(element) is cst.StarredDictElement:
             return self._holds(element.value, function, depth)
         key = literal_string(element.key)
         if key in TIMEOUT_NAMES:
@@ -152,19 +152,19 @@ class TimeoutCheck:
                   if a.star == "**" or (a.keyword is not None and a.keyword.value in SETTINGS_KEYWORDS)]
         if called_name(call) in ("dict", "copy") and not is_self_method(call):
             passed += [a.value for a in call.args if a.keyword is None and not a.star]
-            if isinstance(call.func, cst.Attribute):
+            if type(call.func) is cst.Attribute:
                 passed.append(call.func.value)
         if any(self._holds(p, function, depth) for p in passed):
             return True
         method = self.driver.method(called_name(call) or "") if is_self_method(call) else None
         return method is not None and depth > 0 and any(
             self._holds(r.value, method, depth - 1) for r in descendants(method, stop=NESTED_SCOPES)
-            if isinstance(r, cst.Return) and r.value is not None)
+            if type(r) is cst.Return and r.value is not None)
 
     def _is_local_url(self, call: cst.Call, function: cst.FunctionDef) -> bool:
         """``create_engine("sqlite:///...")``: a local file, like ``sqlite3.connect``."""
         url = next((a.value for a in call.args if a.keyword is None or a.keyword.value == "url"), None)
-        if isinstance(url, cst.Name):
+        if type(url) is cst.Name:
             url = next(iter(self._bound(function).values.get(url.value, ())), None)
         return bool(LOCAL_DATABASE_URL.match(template_text(url) or ""))
 
@@ -184,17 +184,17 @@ class _Bindings:
             node = piece.node
             if piece.item is not None and piece.item.asname is not None:
                 self._bind(piece.item.asname.name, node)
-            elif isinstance(node, (cst.Assign, cst.AnnAssign)) and node.value is not None:
-                targets = node.targets if isinstance(node, cst.Assign) else [node]
+            elif type(node) in (cst.Assign, cst.AnnAssign) and node.value is not None:
+                targets = node.targets if type(node) is cst.Assign else [node]
                 for target in targets:
                     self._bind(target.target, node.value)
             for call in calls:
-                if called_name(call) in ("update", "setdefault") and isinstance(call.func, cst.Attribute) \
+                if called_name(call) in ("update", "setdefault") and type(call.func) is cst.Attribute \
                         and _timeout_keyword(call, literal=True):
                     self.given_timeout.add(dotted(call.func.value) or "")
 
     def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
-        if isinstance(target, cst.Subscript) and literal_string(subscript_index(target)) in TIMEOUT_NAMES:
+        if type(target) is cst.Subscript and literal_string(subscript_index(target)) in TIMEOUT_NAMES:
             self.given_timeout.add(dotted(target.value) or "")
         elif (name := dotted(target)) is not None:
             self.values.setdefault(name, []).append(value)
@@ -216,11 +216,11 @@ def _timeout_keyword(call: cst.Call, literal: bool = False) -> bool:
             return True
     if literal and call.args:
         first = call.args[0].value
-        return literal_string(first) in TIMEOUT_NAMES or (isinstance(first, cst.Dict) and any(
-            isinstance(e, cst.DictElement) and literal_string(e.key) in TIMEOUT_NAMES
+        return literal_string(first) in TIMEOUT_NAMES or (type(first) is cst.Dict and any(
+            type(e) is cst.DictElement and literal_string(e.key) in TIMEOUT_NAMES
             for e in first.elements))
     return False
 
 
 def _is_none(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Name) and node.value == "None"
+    return type(node) is cst.Name and node.value == "None"

@@ -121,7 +121,7 @@ class TransactionAnalysis:
 
     def is_transaction_item(self, item: cst.WithItem, handles: dict[str, str]) -> bool:
         expression = unwrap(item.item)
-        if isinstance(expression, cst.Call):
+        if type(expression) is cst.Call:
             words = name_words(called_name(expression) or "")
             return bool(words & TRANSACTION_WORDS) or bool(words & CONNECT_WORDS) \
                 or opened_kind(expression, self.imports) in (CONNECTION, SESSION)
@@ -152,14 +152,14 @@ class _Function:
         node = piece.node
         if piece.item is not None and piece.item.asname is not None:
             targets, value = [piece.item.asname.name], node
-        elif isinstance(node, (cst.Assign, cst.AnnAssign)) and node.value is not None:
-            targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+        elif type(node) in (cst.Assign, cst.AnnAssign) and node.value is not None:
+            targets = [t.target for t in node.targets] if type(node) is cst.Assign else [node.target]
             value = node.value
         else:
             return
         value = unwrap(value)
-        kind = opened_kind(value, self.analysis.imports) if isinstance(value, cst.Call) else None
-        if isinstance(value, cst.Call) and name_words(called_name(value) or "") & (TRANSACTION_WORDS
+        kind = opened_kind(value, self.analysis.imports) if type(value) is cst.Call else None
+        if type(value) is cst.Call and name_words(called_name(value) or "") & (TRANSACTION_WORDS
                                                                                    | CONNECT_WORDS):
             kind = kind or CONNECTION
         for name in filter(None, map(dotted, targets)):
@@ -199,7 +199,7 @@ class _Function:
         name = called_name(call)
         if name == "to_sql":
             return f"{dotted(call.func) or 'DataFrame.to_sql'}"
-        if name not in DATABASE_WRITES or not isinstance(call.func, cst.Attribute) \
+        if name not in DATABASE_WRITES or type(call.func) is not cst.Attribute \
                 or not self._is_handle(call.func.value, cursor=name in CURSOR_WRITES):
             return None
         sql = self._sql(_argument(call, 0, SQL_KEYWORDS))
@@ -210,14 +210,14 @@ class _Function:
     def _sql(self, node: cst.BaseExpression | None) -> str | None:
         """The SQL text of an argument, also through a name bound once in the function or
         at module level (``cur.execute(CREATE_TABLE)``)."""
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             local = self.assigned.get(node.value, [])
             node = local[0] if len(local) == 1 else None if local else assigned_value(
                 self.analysis.module.body, node.value)
         return template_text(node)
 
     def _is_handle(self, receiver: cst.BaseExpression, cursor: bool) -> bool:
-        if isinstance(receiver, cst.Call):  # conn.cursor().execute(...)
+        if type(receiver) is cst.Call:  # conn.cursor().execute(...)
             kind = opened_kind(receiver, self.analysis.imports)
             return kind == CURSOR or (kind == CONNECTION and not cursor)
         name = dotted(receiver)
@@ -265,7 +265,7 @@ class _File:
 
     def _in_output_dir(self, path: cst.BaseExpression) -> bool:
         """A path built from ``ctx`` (``ctx.output_dir``): a run artifact, not the destination."""
-        return any(isinstance(n, cst.Name) and n.value == self.analysis.ctx_name
+        return any(type(n) is cst.Name and n.value == self.analysis.ctx_name
                    for n in (path, *descendants(path)))
 
     def _note_bindings(self, function: _Function) -> None:
@@ -275,13 +275,13 @@ class _File:
             node = piece.node
             if piece.item is not None and piece.item.asname is not None:
                 assigned.append((piece.item.asname.name, node))
-            elif isinstance(node, cst.Assign):
+            elif type(node) is cst.Assign:
                 assigned += [(t.target, node.value) for t in node.targets]
         changed = True
         while changed:  # names derived from a temporary path are temporary too
             changed = False
             for target, value in assigned:
-                names = [e.value for e in target.elements] if isinstance(target, cst.Tuple) else [target]
+                names = [e.value for e in target.elements] if type(target) is cst.Tuple else [target]
                 roots = {r for n in names if (r := _root(n))}
                 if roots and not roots <= self.safe_roots and self._is_safe_source(value):
                     self.safe_roots |= roots
@@ -291,7 +291,7 @@ class _File:
         value = unwrap(value)
         if self._in_output_dir(value):
             return True
-        if isinstance(value, cst.Call):
+        if type(value) is cst.Call:
             qualified = self.analysis.imports.qualify(value.func) or ""
             if qualified.startswith("tempfile.") or qualified in ("io.StringIO", "io.BytesIO", "os.fdopen"):
                 return True
@@ -305,7 +305,7 @@ class _File:
         if qualified in ATOMIC_MOVES and positional:
             source = positional[0]
         elif called_name(call) in ("replace", "rename") and len(positional) == 1 \
-                and isinstance(call.func, cst.Attribute) and qualified not in ATOMIC_MOVES:
+                and type(call.func) is cst.Attribute and qualified not in ATOMIC_MOVES:
             source = call.func.value  # Path(tmp).replace(destination)
         else:
             return
@@ -316,7 +316,7 @@ class _File:
         name = called_name(call)
         if name in FRAME_FILE_WRITES:
             return _argument(call, 0, PATH_KEYWORDS)
-        if name in ("write_text", "write_bytes") and isinstance(call.func, cst.Attribute):
+        if name in ("write_text", "write_bytes") and type(call.func) is cst.Attribute:
             return call.func.value
         if (self.analysis.imports.qualify(call.func) or "").endswith(ARROW_WRITES):
             return _argument(call, 1, ("where", "output_file", "dest"))
@@ -328,11 +328,11 @@ class _File:
         """``open(path, "w")``, ``gzip.open(path, "wt")``, ``Path(path).open("a")``."""
         func = call.func
         head = (dotted(func) or "").split(".")[0]
-        if isinstance(func, cst.Name) or head in self.analysis.imports.names:
+        if type(func) is cst.Name or head in self.analysis.imports.names:
             path, mode = _argument(call, 0, ("file", "filename")), _argument(call, 1, ("mode",))
         else:
             path, mode = func.value, _argument(call, 0, ("mode",))
-        modes = [mode] if mode is None or not isinstance(mode, cst.IfExp) else [mode.body, mode.orelse]
+        modes = [mode] if mode is None or type(mode) is not cst.IfExp else [mode.body, mode.orelse]
         writes = any(set(literal_string(m) or "") & set("wax+") for m in modes if m is not None)
         return path if writes else None
 
@@ -348,17 +348,17 @@ def _argument(call: cst.Call, position: int, keywords: tuple[str, ...]) -> cst.B
 def _root(node: cst.BaseExpression) -> str | None:
     """The variable a path expression starts from: ``tmp`` for ``tmp``, ``tmp.name``,
     ``Path(tmp)``, ``os.path.join(tmp, "a.csv")`` and ``tmp / "a.csv"``."""
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:
         return node.value
-    if isinstance(node, cst.Attribute):
+    if type(node) is cst.Attribute:
         name = dotted(node)
         if name is None:
             return None
         parts = name.split(".")
         return ".".join(parts[:2]) if parts[0] in ("self", "sys") else parts[0]
-    if isinstance(node, cst.BinaryOperation):
+    if type(node) is cst.BinaryOperation:
         return _root(node.left)
-    if isinstance(node, cst.Call) and called_name(node) in PATH_WRAPPERS and node.args:
+    if type(node) is cst.Call and called_name(node) in PATH_WRAPPERS and node.args:
         return _root(node.args[0].value)
     return None
 

@@ -48,7 +48,7 @@ class Use:
     @property
     def called(self) -> bool:
         """``name.attr(...)``."""
-        return isinstance(self.grandparent, cst.Call) and self.grandparent.func is self.parent
+        return type(self.grandparent) is cst.Call and self.grandparent.func is self.parent
 
     @property
     def stored(self) -> bool:
@@ -72,32 +72,32 @@ def uses_of(function: cst.FunctionDef, names: Collection[str]) -> Iterator[Use]:
 
 def _is_reference(name: cst.Name, parent: cst.CSTNode) -> bool:
     """Not ``self.name``, a keyword ``name=``, a parameter or a function's own name."""
-    if isinstance(parent, cst.Attribute):
+    if type(parent) is cst.Attribute:
         return parent.value is name
-    if isinstance(parent, cst.Arg):
+    if type(parent) is cst.Arg:
         return parent.keyword is not name
-    return not isinstance(parent, (cst.Param, cst.FunctionDef, cst.ClassDef, cst.ImportAlias))
+    return type(parent) not in (cst.Param, cst.FunctionDef, cst.ClassDef, cst.ImportAlias)
 
 
 def _kind(name: cst.Name, parent: cst.CSTNode) -> str:
-    if isinstance(parent, cst.Attribute):
+    if type(parent) is cst.Attribute:
         return ATTRIBUTE
-    if isinstance(parent, cst.Subscript):
+    if type(parent) is cst.Subscript:
         return SUBSCRIPT if parent.value is name else OTHER
-    if isinstance(parent, cst.Call):
+    if type(parent) is cst.Call:
         return CALLED
-    if isinstance(parent, (cst.For, cst.CompFor)):
+    if type(parent) in (cst.For, cst.CompFor):
         return ITERATED if parent.iter is name else BOUND
-    if isinstance(parent, cst.ComparisonTarget):
-        return MEMBERSHIP if isinstance(parent.operator, (cst.In, cst.NotIn)) else OTHER
-    if isinstance(parent, cst.Arg):
+    if type(parent) is cst.ComparisonTarget:
+        return MEMBERSHIP if type(parent.operator) in (cst.In, cst.NotIn) else OTHER
+    if type(parent) is cst.Arg:
         return UNPACKED if parent.star else ARGUMENT
-    if isinstance(parent, (cst.StarredElement, cst.StarredDictElement)):
+    if type(parent) in (cst.StarredElement, cst.StarredDictElement):
         return UNPACKED
-    if isinstance(parent, cst.WithItem):
+    if type(parent) is cst.WithItem:
         return ENTERED if parent.item is name else OTHER
     if isinstance(parent, (*_STORES, cst.NamedExpr)):
         return BOUND if parent.target is name else OTHER
-    if isinstance(parent, cst.AsName):
+    if type(parent) is cst.AsName:
         return BOUND
     return OTHER

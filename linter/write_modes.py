@@ -84,7 +84,7 @@ class _Function:
         self.function = function
         # Closures defined in the function (``def write_batch(): if mode == ...``) are its code too.
         self.nodes = list(descendants(function, stop=(cst.ClassDef,)))
-        self.assigned = [(dotted(t.target), n.value) for n in self.nodes if isinstance(n, cst.Assign)
+        self.assigned = [(dotted(t.target), n.value) for n in self.nodes if type(n) is cst.Assign
                          for t in n.targets if dotted(t.target)]
         params = set(parameter_names(function))
         self.mode_names = mode_names | ({MODE_FIELD} & params)
@@ -102,7 +102,7 @@ class _Function:
     def dispatch_names(self) -> set[str]:
         """``handler`` in ``handler = table.get(mode)``."""
         return {name for name, value in self.assigned
-                if isinstance(value, cst.Call) and self._dispatch_of(value) is not None}
+                if type(value) is cst.Call and self._dispatch_of(value) is not None}
 
     def _grow(self, names: set[str], holds) -> None:
         """Add every name bound, directly or through other names, from what ``holds``."""
@@ -118,20 +118,20 @@ class _Function:
 
     def is_mode(self, node: cst.BaseExpression) -> bool:
         """``config["write_mode"]``, ``cfg.get("write_mode", "append").lower()``, ``mode``..."""
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             return node.value in self.mode_names
-        if isinstance(node, cst.Attribute):
+        if type(node) is cst.Attribute:
             return node.attr.value == MODE_FIELD or dotted(node) in self.mode_names
-        if isinstance(node, cst.Subscript):
+        if type(node) is cst.Subscript:
             return literal_string(subscript_index(node)) == MODE_FIELD
-        if isinstance(node, cst.BooleanOperation):
+        if type(node) is cst.BooleanOperation:
             return self.is_mode(node.left) or self.is_mode(node.right)
-        if isinstance(node, cst.IfExp):  # "upsert" if mode == "replace" else mode
+        if type(node) is cst.IfExp:  # "upsert" if mode == "replace" else mode
             return self.is_mode(node.body) or self.is_mode(node.orelse)
-        if isinstance(node, cst.Call) and node.args:
+        if type(node) is cst.Call and node.args:
             name = called_name(node)
             first = node.args[0].value
-            if isinstance(node.func, cst.Attribute):
+            if type(node.func) is cst.Attribute:
                 if name in _READS:
                     return literal_string(first) == MODE_FIELD
                 return name in _STRING_METHODS and self.is_mode(node.func.value)
@@ -155,7 +155,7 @@ class _Function:
         that cannot be followed."""
         for top in nodes:
             for node in (top, *descendants(top)):
-                if _is_key(node, self.key_names) or isinstance(node, cst.Call) \
+                if _is_key(node, self.key_names) or type(node) is cst.Call \
                         and self._call_reads_keys(node, depth):
                     return True
         return False
@@ -178,17 +178,17 @@ class _Function:
         for node in self.nodes:
             if type(node) not in _COLLECTED:  # most nodes (ABC isinstance is slow)
                 continue
-            if isinstance(node, cst.If):
+            if type(node) is cst.If:
                 refusals |= self._if(node, result)
-            elif isinstance(node, cst.IfExp) and UPSERT in self._tested_modes(node.test):
+            elif type(node) is cst.IfExp and UPSERT in self._tested_modes(node.test):
                 self._upsert_branch([node.test, node.body], result)
-            elif isinstance(node, cst.Match) and self.is_mode(node.subject):
+            elif type(node) is cst.Match and self.is_mode(node.subject):
                 self._match(node, result)
-            elif isinstance(node, (cst.Subscript, cst.Call)):
+            elif type(node) in (cst.Subscript, cst.Call):
                 self._dispatch(node, result)
-            elif isinstance(node, cst.Try):
+            elif type(node) is cst.Try:
                 result.rejects |= self._rejects_failed_lookup(node)
-            elif isinstance(node, cst.IndentedBlock):
+            elif type(node) is cst.IndentedBlock:
                 result.rejects |= self._raises_after_mode_tests(node)
         for node in self.nodes:
             if type(node) is cst.Comparison and node not in refusals:
@@ -202,7 +202,7 @@ class _Function:
             result.rejects = True
         elif tested and _raises(_chain_end(node)):
             result.rejects = True
-        if tested and raises and isinstance(node.test, cst.Comparison):
+        if tested and raises and type(node.test) is cst.Comparison:
             return {node.test}
         if UPSERT in tested and not raises:
             self._upsert_branch([node.test, node.body], result)
@@ -222,7 +222,7 @@ class _Function:
         if table is None:
             return
         for element in table.elements:
-            key = literal_string(element.key) if isinstance(element, cst.DictElement) else None
+            key = literal_string(element.key) if type(element) is cst.DictElement else None
             if key is None:
                 continue
             result.handled.add(key)
@@ -237,7 +237,7 @@ class _Function:
         method = self.analysis.driver.method(text or (dotted(value) or "").removeprefix("self."))
         if method is not None:
             return method.body
-        return None if text is not None or isinstance(value, (cst.Integer, cst.Float)) else value
+        return None if text is not None or type(value) in (cst.Integer, cst.Float) else value
 
     def _upsert_branch(self, code: list[cst.CSTNode], result: ModeHandling) -> None:
         if not self.reads_keys(code):
@@ -247,16 +247,16 @@ class _Function:
 
     def _dispatch_of(self, node: cst.Subscript | cst.Call) -> cst.Dict | None:
         """The dict literal of ``table[mode]`` / ``table.get(mode)``."""
-        if isinstance(node, cst.Subscript):
+        if type(node) is cst.Subscript:
             table, key = node.value, subscript_index(node)
-        elif called_name(node) == "get" and isinstance(node.func, cst.Attribute) and node.args:
+        elif called_name(node) == "get" and type(node.func) is cst.Attribute and node.args:
             table, key = node.func.value, node.args[0].value
         else:
             return None
         if key is None or not self.is_mode(key):
             return None
         value = self._value_of(table)
-        return value if isinstance(value, cst.Dict) else None
+        return value if type(value) is cst.Dict else None
 
     def _value_of(self, node: cst.BaseExpression) -> cst.BaseExpression | None:
         """A name's value: bound in this function, a class attribute, a module constant."""
@@ -277,11 +277,11 @@ class _Function:
         left = node.left
         for target in node.comparisons:
             right, operator = target.comparator, target.operator
-            if isinstance(operator, (cst.Equal, cst.NotEqual)):
+            if type(operator) in (cst.Equal, cst.NotEqual):
                 for mode, other in ((left, right), (right, left)):
                     if self.is_mode(mode) and literal_string(other) is not None:
                         found.add(literal_string(other))
-            elif isinstance(operator, cst.In) and self.is_mode(left) and guarded(node):
+            elif type(operator) is cst.In and self.is_mode(left) and guarded(node):
                 found |= set(self._strings_of(right))
             left = right
         return found
@@ -290,31 +290,31 @@ class _Function:
         """The modes a test lets into its body: ``mode == "x"``, ``mode in ("x", "y")``."""
         found = set()
         for node in (test, *descendants(test)):
-            if isinstance(node, cst.Comparison):
+            if type(node) is cst.Comparison:
                 found |= {m for m in self._compared_modes(node, guarded=lambda _: True)
-                          if not any(isinstance(t.operator, cst.NotEqual) for t in node.comparisons)}
+                          if not any(type(t.operator) is cst.NotEqual for t in node.comparisons)}
         return found
 
     def _is_negative_mode_test(self, test: cst.BaseExpression) -> bool:
         """``mode not in MODES``, ``not (mode in MODES)``, ``mode != "a" and mode != "b"``."""
-        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-            return isinstance(test.expression, cst.Comparison) and self.is_mode(test.expression.left)
-        if isinstance(test, cst.BooleanOperation):
+        if type(test) is cst.UnaryOperation and type(test.operator) is cst.Not:
+            return type(test.expression) is cst.Comparison and self.is_mode(test.expression.left)
+        if type(test) is cst.BooleanOperation:
             return self._is_negative_mode_test(test.left) or self._is_negative_mode_test(test.right)
-        return isinstance(test, cst.Comparison) and self.is_mode(test.left) and all(
-            isinstance(t.operator, (cst.NotIn, cst.NotEqual)) for t in test.comparisons)
+        return type(test) is cst.Comparison and self.is_mode(test.left) and all(
+            type(t.operator) in (cst.NotIn, cst.NotEqual) for t in test.comparisons)
 
     def _is_failed_dispatch(self, test: cst.BaseExpression) -> bool:
         """``handler is None`` / ``not handler`` after ``handler = table.get(mode)``."""
-        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        if type(test) is cst.UnaryOperation and type(test.operator) is cst.Not:
             return dotted(test.expression) in self.dispatch_names
-        return isinstance(test, cst.Comparison) and dotted(test.left) in self.dispatch_names \
-            and isinstance(test.comparisons[0].operator, cst.Is) \
+        return type(test) is cst.Comparison and dotted(test.left) in self.dispatch_names \
+            and type(test.comparisons[0].operator) is cst.Is \
             and dotted(test.comparisons[0].comparator) == "None"
 
     def _rejects_failed_lookup(self, node: cst.Try) -> bool:
         """``try: handler = table[mode] except KeyError: raise ValueError(...)``."""
-        looks_up = any(isinstance(n, cst.Subscript) and self._dispatch_of(n) is not None
+        looks_up = any(type(n) is cst.Subscript and self._dispatch_of(n) is not None
                        for n in descendants(node.body))
         return looks_up and any(dotted(h.type) == "KeyError" and _raises(h.body)
                                 for h in node.handlers if h.type is not None)
@@ -322,72 +322,72 @@ class _Function:
     def _raises_after_mode_tests(self, block: cst.IndentedBlock) -> bool:
         """``if mode == "append": ...; return`` ... then ``raise ValueError(...)``."""
         statements = block.body
-        return any(isinstance(before, cst.If) and self._tested_modes(before.test)
-                   and isinstance(after, cst.SimpleStatementLine)
-                   and any(isinstance(small, cst.Raise) for small in after.body)
+        return any(type(before) is cst.If and self._tested_modes(before.test)
+                   and type(after) is cst.SimpleStatementLine
+                   and any(type(small) is cst.Raise for small in after.body)
                    for before, after in zip(statements, statements[1:], strict=False))
 
     @cached_property
     def _guarded(self) -> set[cst.Comparison]:
         """The comparisons inside the tests of ``if``/``while``/conditional expressions and
         ``case`` guards: those that guard a path."""
-        tests = [n.test for n in self.nodes if isinstance(n, (cst.If, cst.IfExp, cst.While))]
-        tests += [n.guard for n in self.nodes if isinstance(n, cst.MatchCase) and n.guard is not None]
-        return {n for test in tests for n in (test, *descendants(test)) if isinstance(n, cst.Comparison)}
+        tests = [n.test for n in self.nodes if type(n) in (cst.If, cst.IfExp, cst.While)]
+        tests += [n.guard for n in self.nodes if type(n) is cst.MatchCase and n.guard is not None]
+        return {n for test in tests for n in (test, *descendants(test)) if type(n) is cst.Comparison}
 
     def _strings_of(self, node: cst.BaseExpression) -> list[str]:
         """The string literals of a collection: literal, constant, ``frozenset({...})``."""
         value = self._value_of(node) if dotted(node) else node
-        if isinstance(value, cst.Call) and called_name(value) in _COLLECTIONS and value.args:
+        if type(value) is cst.Call and called_name(value) in _COLLECTIONS and value.args:
             value = value.args[0].value
-        if isinstance(value, (cst.Tuple, cst.List, cst.Set)):
+        if type(value) in (cst.Tuple, cst.List, cst.Set):
             return [s for e in value.elements if (s := literal_string(e.value)) is not None]
-        if isinstance(value, cst.Dict):
-            return [s for e in value.elements if isinstance(e, cst.DictElement)
+        if type(value) is cst.Dict:
+            return [s for e in value.elements if type(e) is cst.DictElement
                     and (s := literal_string(e.key)) is not None]
         return []
 
 
 def _is_key(node: cst.CSTNode, key_names: set[str]) -> bool:
-    if isinstance(node, cst.SimpleString):
+    if type(node) is cst.SimpleString:
         return literal_string(node) in KEY_FIELDS
-    if isinstance(node, cst.Attribute):
+    if type(node) is cst.Attribute:
         return node.attr.value in KEY_FIELDS or dotted(node) in key_names
-    return isinstance(node, cst.Name) and (node.value in KEY_FIELDS or node.value in key_names)
+    return type(node) is cst.Name and (node.value in KEY_FIELDS or node.value in key_names)
 
 
 def _raises(block: cst.BaseSuite | cst.Else | None) -> bool:
     """Whether a block raises at its own level (after logging, say)."""
-    if isinstance(block, cst.Else):
+    if type(block) is cst.Else:
         block = block.body
     if block is None:
         return False
     statements = block.body
-    smalls = statements if isinstance(block, cst.SimpleStatementSuite) else [
-        small for s in statements if isinstance(s, cst.SimpleStatementLine) for small in s.body]
-    return any(isinstance(small, cst.Raise) for small in smalls)
+    smalls = statements if type(block) is cst.SimpleStatementSuite else [
+        small for s in statements if type(s) is cst.SimpleStatementLine for small in s.body]
+    return any(type(small) is cst.Raise for small in smalls)
 
 
 def _chain_end(node: cst.If) -> cst.Else | None:
     """The final ``else`` of an ``if``/``elif`` chain."""
-    while isinstance(node.orelse, cst.If):
+    while type(node.orelse) is cst.If:
         node = node.orelse
     return node.orelse
 
 
 def _pattern_strings(pattern: cst.MatchPattern) -> Iterator[str]:
-    if isinstance(pattern, cst.MatchValue) and literal_string(pattern.value) is not None:
+    if type(pattern) is cst.MatchValue and literal_string(pattern.value) is not None:
         yield literal_string(pattern.value)
-    elif isinstance(pattern, cst.MatchOr):
+    elif type(pattern) is cst.MatchOr:
         for element in pattern.patterns:
             yield from _pattern_strings(element.pattern)
-    elif isinstance(pattern, cst.MatchAs) and pattern.pattern is not None:
+    elif type(pattern) is cst.MatchAs and pattern.pattern is not None:
         yield from _pattern_strings(pattern.pattern)
 
 
 def _is_catch_all(pattern: cst.MatchPattern) -> bool:
     """``case _:`` or ``case other:``."""
-    return isinstance(pattern, cst.MatchAs) and pattern.pattern is None
+    return type(pattern) is cst.MatchAs and pattern.pattern is None
 
 
 _COLLECTED = frozenset({cst.If, cst.IfExp, cst.Match, cst.Subscript, cst.Call, cst.Try,

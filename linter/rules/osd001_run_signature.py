@@ -167,7 +167,7 @@ def run(self, step_id: str, config: dict, inputs: dict | None, ctx) -> dict:
         named = [*params.posonly_params, *params.params, *params.kwonly_params]
         if len(named) < len(CONTRACT_PARAMETERS):
             for star, label in ((params.star_arg, "*args"), (params.star_kwarg, "**kwargs")):
-                if isinstance(star, cst.Param):
+                if type(star) is cst.Param:
                     file.report(self, star, problem=f"{label} stands in for named parameters")
                     return
         keyword_only = set(map(id, params.kwonly_params))
@@ -204,6 +204,6 @@ def _is_dict_annotation(node: cst.BaseExpression, imports: ImportMap) -> bool:
     text = literal_string(node)
     if text is not None:
         return STRING_DICT_ANNOTATION.fullmatch(text.strip()) is not None
-    if isinstance(node, cst.Subscript):
+    if type(node) is cst.Subscript:
         node = node.value
     return dotted(node) in DICT_ANNOTATIONS or imports.qualify(node) in DICT_ANNOTATIONS

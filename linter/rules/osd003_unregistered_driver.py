@@ -163,7 +163,7 @@ file name does not give a key.
     def fix(self, module: cst.Module, report: ProjectReport) -> Fix | None:
         """The registration right after the class, and the import if it is missing."""
         target = module.body[report.statement]
-        if not report.fix_key or not isinstance(target, cst.ClassDef):
+        if not report.fix_key or type(target) is not cst.ClassDef:
             return None
         registration = cst.parse_statement(
             f'DriverRegistry.register("{report.fix_key}", {target.name.value}())\n'
@@ -184,9 +184,9 @@ file name does not give a key.
 
 def _imports_registry(module: cst.Module) -> bool:
     for statement in module.body:
-        if isinstance(statement, cst.SimpleStatementLine):
+        if type(statement) is cst.SimpleStatementLine:
             for small in statement.body:
-                if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+                if type(small) is cst.ImportFrom and type(small.names) is not cst.ImportStar:
                     names = [a.evaluated_alias or a.evaluated_name for a in small.names]
                     if "DriverRegistry" in names:
                         return True
@@ -198,12 +198,12 @@ def _import_anchor(module: cst.Module) -> cst.CSTNode | None:
     module docstring, else nothing (the import goes first)."""
     anchor = None
     for index, statement in enumerate(module.body):
-        if isinstance(statement, cst.SimpleStatementLine):
+        if type(statement) is cst.SimpleStatementLine:
             small = statement.body[0]
-            if isinstance(small, (cst.Import, cst.ImportFrom)):
+            if type(small) in (cst.Import, cst.ImportFrom):
                 anchor = statement
-            elif index == 0 and isinstance(small, cst.Expr) and isinstance(
-                    small.value, (cst.SimpleString, cst.ConcatenatedString)):
+            elif index == 0 and type(small) is cst.Expr and type(small.value) in (
+                    cst.SimpleString, cst.ConcatenatedString):
                 anchor = statement
     return anchor
 

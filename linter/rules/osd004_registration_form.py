@@ -166,7 +166,7 @@ key changes every pipeline that uses it.
     def check_file(self, file: FileContext) -> None:
         if file.is_test:
             return
-        classes = {s.name.value: s for s in file.module.body if isinstance(s, cst.ClassDef)}
+        classes = {s.name.value: s for s in file.module.body if type(s) is cst.ClassDef}
         drivers = {d.name: d for d in file.drivers}
         for reg in file.registrations:
             key_problem, key = _key_problem(reg, drivers.get(reg.target_name or ""), file.path)
@@ -218,7 +218,7 @@ def _wanted(reg: RegistrationCall, key: str) -> str:
 def _instance_fix(reg: RegistrationCall, classes: dict[str, cst.ClassDef]) -> Fix | None:
     """``MyDriver`` -> ``MyDriver()``, only for a class of this file built without arguments."""
     target = reg.target
-    if not isinstance(target, cst.Name) or target.value not in classes \
+    if type(target) is not cst.Name or target.value not in classes \
             or not _built_without_arguments(classes[target.value]):
         return None
     return Fix(f"Register an instance: {target.value}()", {target: cst.Call(func=target)})

@@ -239,7 +239,7 @@ def _misuse(use: Use) -> tuple[cst.CSTNode, str] | None:
 def _reflection(use: Use) -> tuple[cst.CSTNode, str] | None:
     """``getattr(ctx, "logger")``, ``setattr(ctx, ...)``, ``delattr(ctx, ...)``."""
     call = use.grandparent
-    if not isinstance(call, cst.Call) or not call.args or call.args[0] is not use.parent:
+    if type(call) is not cst.Call or not call.args or call.args[0] is not use.parent:
         return None
     function = dotted(call.func)
     if function not in ("getattr", "setattr", "delattr"):

@@ -200,10 +200,10 @@ DataFrame (`df`, `*_df`, `df_*`, `frame`, or bound from `pd.read_*`, `.fetchdf()
 
 def _describe(value: cst.BaseExpression | None, found: frozenset[str], writer: bool) -> str:
     """What the return gives, for the message ("gives None", "gives df, which is ...")."""
-    if value is None or (isinstance(value, cst.Name) and value.value == "None"):
+    if value is None or (type(value) is cst.Name and value.value == "None"):
         return "gives None"
     wanted = "an empty dict" if writer else 'a dict with the key "df"'
-    if isinstance(value, cst.Name):
+    if type(value) is cst.Name:
         return f"gives {value.value}, which is not bound to {wanted} on every path"
     if DICT in found:
         return "gives a dict that is not empty" if writer else 'gives a dict without the key "df"'
@@ -213,7 +213,7 @@ def _describe(value: cst.BaseExpression | None, found: frozenset[str], writer: b
 def _wrap_fix(node: cst.Return, driver: DriverClass, imports: ImportMap) -> Fix | None:
     """``return df`` -> ``return {"df": df}`` when ``df`` is clearly a DataFrame."""
     value = node.value
-    if not isinstance(value, cst.Name) or not _is_frame_name(value.value, driver.run, imports):
+    if type(value) is not cst.Name or not _is_frame_name(value.value, driver.run, imports):
         return None
     wrapped = cst.Dict([cst.DictElement(cst.SimpleString('"df"'), value)])
     return Fix(f'Return {{"df": {value.value}}}', {value: wrapped})
@@ -222,9 +222,9 @@ def _wrap_fix(node: cst.Return, driver: DriverClass, imports: ImportMap) -> Fix 
 def _is_frame_name(name: str, run: cst.FunctionDef, imports: ImportMap) -> bool:
     """Named like a DataFrame or bound from a DataFrame-making call, and never bound to a dict."""
     bound = [node.value for node in descendants(run.body)
-             if isinstance(node, (cst.Assign, cst.AnnAssign)) and node.value is not None
-             and any(isinstance(t, cst.Name) and t.value == name for t in assignment_targets(node))]
-    if any(isinstance(v, cst.Dict) or _calls(v, imports) == "dict" for v in bound):
+             if type(node) in (cst.Assign, cst.AnnAssign) and node.value is not None
+             and any(type(t) is cst.Name and t.value == name for t in assignment_targets(node))]
+    if any(type(v) is cst.Dict or _calls(v, imports) == "dict" for v in bound):
         return False
     if name in FRAME_NAMES or name.endswith("_df") or name.startswith("df_"):
         return True
@@ -239,9 +239,9 @@ def _makes_frame(value: cst.BaseExpression, imports: ImportMap) -> bool:
 
 def _calls(value: cst.BaseExpression, imports: ImportMap) -> str | None:
     """The qualified name of the function ``value`` calls (``pandas.read_sql``), if any."""
-    if not isinstance(value, cst.Call):
+    if type(value) is not cst.Call:
         return None
     func = value.func
-    if isinstance(func, cst.Attribute) and not isinstance(func.value, (cst.Name, cst.Attribute)):
+    if type(func) is cst.Attribute and type(func.value) not in (cst.Name, cst.Attribute):
         return func.attr.value  # con.execute(q).fetchdf(): the method's name is enough
     return imports.qualify(func)

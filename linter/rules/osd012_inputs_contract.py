@@ -251,7 +251,7 @@ def run(self, step_id, config, inputs, ctx):
         for use in uses_of(driver.run, {name}):
             reads += [use] if use.kind in READS else []
             call = use.grandparent if use.kind == ARGUMENT else None
-            callee = called_function(call, driver, functions) if isinstance(call, cst.Call) else None
+            callee = called_function(call, driver, functions) if type(call) is cst.Call else None
             parameter = receiving_parameter(call, callee[0], name, callee[1]) if callee else None
             if parameter is not None:
                 helpers[(callee[0], parameter)] = None

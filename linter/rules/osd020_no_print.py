@@ -214,7 +214,7 @@ def _keyword_stream(call: cst.Call, file: FileContext, keyword: str = "file") ->
     """The standard stream passed as ``file=`` (``sys.stdout``), "other", or None."""
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == keyword:
-            if isinstance(arg.value, cst.Name) and arg.value.value == "None":
+            if type(arg.value) is cst.Name and arg.value.value == "None":
                 return None
             return STREAM_NAMES.get(file.imports.qualify(arg.value) or "", "other")
     return None
@@ -222,9 +222,9 @@ def _keyword_stream(call: cst.Call, file: FileContext, keyword: str = "file") ->
 
 def _descriptor_stream(descriptor: cst.BaseExpression, file: FileContext) -> str | None:
     """``sys.stdout`` for ``1`` and ``sys.stdout.fileno()``."""
-    if isinstance(descriptor, cst.Integer):
+    if type(descriptor) is cst.Integer:
         return DESCRIPTORS.get(descriptor.value)
-    if isinstance(descriptor, cst.Call) and isinstance(descriptor.func, cst.Attribute) \
+    if type(descriptor) is cst.Call and type(descriptor.func) is cst.Attribute \
             and descriptor.func.attr.value == "fileno":
         return STREAM_NAMES.get(file.imports.qualify(descriptor.func.value) or "")
     return None
@@ -233,8 +233,8 @@ def _descriptor_stream(descriptor: cst.BaseExpression, file: FileContext) -> str
 def _rebound(name: str, file: FileContext) -> bool:
     """Whether ``name`` is bound in the module or an enclosing function (so not the builtin)."""
     scopes = [file.module.body] + [f.body.body for f in file.ancestors
-                                   if isinstance(f, cst.FunctionDef)]
-    for function in (a for a in file.ancestors if isinstance(a, (cst.FunctionDef, cst.Lambda))):
+                                   if type(f) is cst.FunctionDef]
+    for function in (a for a in file.ancestors if type(a) in (cst.FunctionDef, cst.Lambda)):
         if name in _parameter_names(function.params):
             return True
     return any(_binds(statement, name) for body in scopes for statement in body)
@@ -243,20 +243,20 @@ def _rebound(name: str, file: FileContext) -> bool:
 def _parameter_names(params: cst.Parameters) -> set[str]:
     found = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
     for star in (params.star_arg, params.star_kwarg):
-        if isinstance(star, cst.Param):
+        if type(star) is cst.Param:
             found.add(star.name.value)
     return found
 
 
 def _binds(statement: cst.CSTNode, name: str) -> bool:
-    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+    if type(statement) in (cst.FunctionDef, cst.ClassDef):
         return statement.name.value == name
-    if isinstance(statement, cst.SimpleStatementLine):
+    if type(statement) is cst.SimpleStatementLine:
         for small in statement.body:
             targets = []
-            if isinstance(small, cst.Assign):
+            if type(small) is cst.Assign:
                 targets = [t.target for t in small.targets]
-            elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+            elif type(small) in (cst.AnnAssign, cst.AugAssign):
                 targets = [small.target]
             if any(dotted(t) == name for t in targets):
                 return True
@@ -265,18 +265,18 @@ def _binds(statement: cst.CSTNode, name: str) -> bool:
 
 def _log_event_fix(call: cst.Call, file: FileContext) -> Fix | None:
     """``print(a)`` -> ``ctx.log_event("message", {"message": str(a)})``, when that is safe."""
-    if len(file.ancestors) < 1 or not isinstance(file.ancestors[-1], cst.Expr):
+    if len(file.ancestors) < 1 or type(file.ancestors[-1]) is not cst.Expr:
         return None
     if not call.args or any(a.keyword is not None or a.star for a in call.args):
         return None
-    function = next((a for a in reversed(file.ancestors) if isinstance(a, cst.FunctionDef)), None)
+    function = next((a for a in reversed(file.ancestors) if type(a) is cst.FunctionDef), None)
     if function is None or not _has_usable_ctx(function):
         return None
     values = [a.value for a in call.args]
     if len(values) == 1:
         value = values[0]
-        message = value if literal_string(value) is not None or isinstance(
-            value, cst.FormattedString) else cst.parse_expression(f"str({_code(value)})")
+        already_text = literal_string(value) is not None or type(value) is cst.FormattedString
+        message = value if already_text else cst.parse_expression(f"str({_code(value)})")
     else:
         message = cst.parse_expression(
             f'" ".join(map(str, ({", ".join(_code(v) for v in values)})))')
@@ -288,7 +288,7 @@ def _log_event_fix(call: cst.Call, file: FileContext) -> Fix | None:
 def _has_usable_ctx(function: cst.FunctionDef) -> bool:
     params = [*function.params.params, *function.params.kwonly_params]
     ctx = next((p for p in params if p.name.value == "ctx"), None)
-    return ctx is not None and not (isinstance(ctx.default, cst.Name)
+    return ctx is not None and not (type(ctx.default) is cst.Name
                                     and ctx.default.value == "None")
 
 

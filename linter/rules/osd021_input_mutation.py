@@ -193,14 +193,14 @@ class _Mutations(ValueFlow):
     def labels(self, node: cst.BaseExpression, state: State) -> Labels:
         if (name := key(node)) is not None and (held := labels_of(state, name)):
             return held
-        if isinstance(node, cst.Subscript):
+        if type(node) is cst.Subscript:
             return frozenset({(FRAME, node)}) if self._kinds(node.value, state) & {INPUTS} \
                 else NO_LABELS
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        if type(node) is cst.Call and type(node.func) is cst.Attribute:
             return self._method_result(node, node.func.attr.value, state)
-        if isinstance(node, cst.IfExp):
+        if type(node) is cst.IfExp:
             return self.labels(node.body, state) | self.labels(node.orelse, state)
-        if isinstance(node, cst.BooleanOperation):
+        if type(node) is cst.BooleanOperation:
             return self.labels(node.left, state) | self.labels(node.right, state)
         return NO_LABELS
 
@@ -213,44 +213,44 @@ class _Mutations(ValueFlow):
         return NO_LABELS
 
     def element_labels(self, node: cst.BaseExpression, state: State) -> Labels:
-        if isinstance(node, (cst.List, cst.Tuple)):
+        if type(node) in (cst.List, cst.Tuple):
             return frozenset().union(*(self.labels(e.value, state) for e in node.elements))
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+        if type(node) is cst.Call and type(node.func) is cst.Attribute \
                 and node.func.attr.value in ("values", "items"):
             return self.labels(node, state)
         return NO_LABELS
 
     def assign(self, state: State, target: cst.BaseExpression, value: cst.BaseExpression) -> State:
-        values = [e.value for e in value.elements] if isinstance(value, (cst.Tuple, cst.List)) \
+        values = [e.value for e in value.elements] if type(value) in (cst.Tuple, cst.List) \
             else [value]
-        self.bound.update(v for v in values if isinstance(v, cst.Subscript))
+        self.bound.update(v for v in values if type(v) is cst.Subscript)
         return super().assign(state, target, value)
 
     def _kinds(self, node: cst.BaseExpression, state: State) -> set[str]:
         return {kind for kind, _ in self.labels(node, state)}
 
     def check(self, node: cst.CSTNode, state: State, calls: list[cst.CSTNode]) -> None:
-        if isinstance(node, cst.Assign):
+        if type(node) is cst.Assign:
             for target in node.targets:
                 self._target(node, target.target, state, "assignment to")
-        elif isinstance(node, cst.AugAssign):
+        elif type(node) is cst.AugAssign:
             self._target(node, node.target, state, "augmented assignment to", itself=True)
-        elif isinstance(node, cst.Del):
+        elif type(node) is cst.Del:
             targets = [e.value for e in node.target.elements] \
-                if isinstance(node.target, cst.Tuple) else [node.target]
+                if type(node.target) is cst.Tuple else [node.target]
             for target in targets:
                 self._target(node, target, state, "del")
         for call in calls:
-            if isinstance(call.func, cst.Attribute):
+            if type(call.func) is cst.Attribute:
                 self._call(call, call.func, state)
 
     def _target(self, node: cst.CSTNode, target: cst.BaseExpression, state: State, what: str,
                 itself: bool = False) -> None:
         """``itself``: the frame's own name counts (``df += 1`` changes ``df`` in place)."""
-        if isinstance(target, cst.Subscript) and INPUTS in self._kinds(target.value, state):
+        if type(target) is cst.Subscript and INPUTS in self._kinds(target.value, state):
             self._report(node, f"{what} {_code(target)}", "the inputs dict", NO_LABELS)
             return
-        if not itself and not isinstance(target, (cst.Subscript, cst.Attribute)):
+        if not itself and type(target) not in (cst.Subscript, cst.Attribute):
             return
         root = target if itself else target.value
         frame = self._frame_under(root, state, through_attributes=True)
@@ -279,8 +279,8 @@ class _Mutations(ValueFlow):
             frames = frozenset(label for label in self.labels(node, state) if label[0] == FRAME)
             if frames:
                 return f"the input DataFrame {_code(node)}", frames
-            if isinstance(node, cst.Subscript) or (through_attributes
-                                                   and isinstance(node, cst.Attribute)):
+            if type(node) is cst.Subscript or (through_attributes
+                                                   and type(node) is cst.Attribute):
                 node = node.value
             else:
                 return None
@@ -301,13 +301,13 @@ def _deep(call: cst.Call) -> bool:
     """``.copy()`` copies deeply unless told ``deep=False`` (or ``copy(False)``)."""
     for arg in call.args:
         if arg.keyword is None or arg.keyword.value == "deep":
-            return not (isinstance(arg.value, cst.Name) and arg.value.value == "False")
+            return not (type(arg.value) is cst.Name and arg.value.value == "False")
     return True
 
 
 def _in_place_keyword(call: cst.Call) -> bool:
     return any(a.keyword is not None and a.keyword.value == "inplace"
-               and isinstance(a.value, cst.Name) and a.value.value == "True" for a in call.args)
+               and type(a.value) is cst.Name and a.value.value == "True" for a in call.args)
 
 
 def _code(node: cst.CSTNode) -> str:

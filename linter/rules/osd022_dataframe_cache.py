@@ -232,7 +232,7 @@ writes into an attribute (`self._cache[k] = v`, `.append`) count as assigning to
         name = _written_container(node) if names else None
         if name not in names:
             return
-        function = next((a for a in reversed(file.ancestors) if isinstance(a, cst.FunctionDef)),
+        function = next((a for a in reversed(file.ancestors) if type(a) is cst.FunctionDef),
                         None)
         if function is None or function.name.value in containers.import_time(file.module) \
                 or containers.is_local(function, name):
@@ -250,7 +250,7 @@ writes into an attribute (`self._cache[k] = v`, `.append`) count as assigning to
         for method in driver.methods.values():
             for decorator in method.decorators:
                 target = decorator.decorator
-                target = target.func if isinstance(target, cst.Call) else target
+                target = target.func if type(target) is cst.Call else target
                 if file.imports.qualify(target) in CACHE_DECORATORS:
                     file.report(self, decorator, what=f"@{dotted(target)} on {method.name.value}",
                                 shared=SHARED, remedy="compute what a run needs inside the run")
@@ -279,11 +279,11 @@ class _ModuleContainers:
         """Functions the module runs while it is imported: used as decorators of its
         top-level classes and functions, or called by a top-level statement."""
         if self.at_import is None:
-            definitions = [s for s in module.body if isinstance(s, (cst.FunctionDef, cst.ClassDef))]
+            definitions = [s for s in module.body if type(s) in (cst.FunctionDef, cst.ClassDef)]
             decorators = [d.decorator for s in definitions for d in s.decorators]
-            calls = [small.value for s in module.body if isinstance(s, cst.SimpleStatementLine)
-                     for small in s.body if isinstance(small, cst.Expr)]
-            self.at_import = {dotted(n.func if isinstance(n, cst.Call) else n) or ""
+            calls = [small.value for s in module.body if type(s) is cst.SimpleStatementLine
+                     for small in s.body if type(small) is cst.Expr]
+            self.at_import = {dotted(n.func if type(n) is cst.Call else n) or ""
                               for n in decorators + calls}
         return self.at_import
 
@@ -304,7 +304,7 @@ class _RunState:
         self.driver = driver
         self.class_names = class_names | {driver.name}
         inside_run = list(descendants(driver.run))
-        helpers = {self_method_called(c) for c in inside_run if isinstance(c, cst.Call)}
+        helpers = {self_method_called(c) for c in inside_run if type(c) is cst.Call}
         self.methods = [driver.run] + [driver.methods[h] for h in sorted(helpers - {"run", None})
                                        if h in driver.methods]
         self.nodes = {method: inside_run if method is driver.run else list(descendants(method))
@@ -326,17 +326,17 @@ class _RunState:
     def _leak(self, node: cst.CSTNode) -> str | None:
         if type(node) not in _STATE_NODES:  # most nodes: checked without ABC isinstance
             return None
-        if isinstance(node, (cst.Global, cst.Nonlocal)):
-            kind = "global" if isinstance(node, cst.Global) else "nonlocal"
+        if type(node) in (cst.Global, cst.Nonlocal):
+            kind = "global" if type(node) is cst.Global else "nonlocal"
             return f"{kind} {', '.join(n.name.value for n in node.names)}"
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+        if type(node) is cst.Call and type(node.func) is cst.Attribute \
                 and node.func.attr.value in CONTAINER_MUTATORS:
             attr = _self_attribute(node.func.value)
             return f"self.{attr}.{node.func.attr.value}(...)" \
                 if attr and attr not in self.resets else None
-        if not isinstance(node, (cst.Assign, cst.AugAssign, cst.AnnAssign)):
+        if type(node) not in (cst.Assign, cst.AugAssign, cst.AnnAssign):
             return None
-        targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) \
+        targets = [t.target for t in node.targets] if type(node) is cst.Assign \
             else [node.target]
         for target in (t for each in targets for t in _flat_targets(each)):
             owner = _class_owner(target, self.class_names)
@@ -345,16 +345,16 @@ class _RunState:
             attr = _self_attribute(target)
             if attr is None or attr in self.resets:
                 continue
-            direct = isinstance(target, cst.Attribute) and isinstance(node, cst.Assign)
+            direct = type(target) is cst.Attribute and type(node) is cst.Assign
             if not (direct and _is_constant(node.value)):
                 return f"assigning self.{attr}" if direct else f"writing into self.{attr}"
         return None
 
     def _resets(self, inside_run: list[cst.CSTNode]) -> tuple[set[str], set[cst.CSTNode]]:
         """Attributes the ``finally`` blocks of run, and the cleanups they call, reset."""
-        final = [n for t in inside_run if isinstance(t, cst.Try) and t.finalbody
+        final = [n for t in inside_run if type(t) is cst.Try and t.finalbody
                  for n in descendants(t.finalbody)]
-        cleanups = {self_method_called(c) for c in final if isinstance(c, cst.Call)}
+        cleanups = {self_method_called(c) for c in final if type(c) is cst.Call}
         nodes = final + [n for name in cleanups - {None}
                          if (method := self.driver.method(name)) is not None
                          for n in descendants(method)]
@@ -365,25 +365,25 @@ class _RunState:
 def _reset_attribute(node: cst.CSTNode) -> str | None:
     """``x`` for ``self.x = None`` (any constant or empty container), ``del self.x``,
     ``self.x.clear()``."""
-    if isinstance(node, cst.Assign) and len(node.targets) == 1 \
+    if type(node) is cst.Assign and len(node.targets) == 1 \
             and (_is_constant(node.value) or _is_empty(node.value)):
         return _direct_self_attribute(node.targets[0].target)
-    if isinstance(node, cst.Del):
+    if type(node) is cst.Del:
         return _direct_self_attribute(node.target)
-    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+    if type(node) is cst.Call and type(node.func) is cst.Attribute \
             and node.func.attr.value == "clear":
         return _direct_self_attribute(node.func.value)
     return None
 
 
 def _direct_self_attribute(node: cst.BaseExpression) -> str | None:
-    return node.attr.value if isinstance(node, cst.Attribute) and dotted(node.value) == "self" \
+    return node.attr.value if type(node) is cst.Attribute and dotted(node.value) == "self" \
         else None
 
 
 def _self_attribute(node: cst.BaseExpression) -> str | None:
     """``x`` for ``self.x``, ``self.x[k]``, ``self.x.y`` (what ``node`` writes into)."""
-    while isinstance(node, (cst.Subscript, cst.Attribute)):
+    while type(node) in (cst.Subscript, cst.Attribute):
         if (attr := _direct_self_attribute(node)) is not None:
             return attr
         node = node.value
@@ -392,18 +392,18 @@ def _self_attribute(node: cst.BaseExpression) -> str | None:
 
 def _class_owner(target: cst.BaseExpression, class_names: set[str]) -> str | None:
     """``Driver.x``, ``type(self).x``, ``self.__class__.x``: the class attribute assigned."""
-    if not isinstance(target, cst.Attribute):
+    if type(target) is not cst.Attribute:
         return None
     owner = target.value
     name = dotted(owner)
     is_class = name in class_names or name == "self.__class__" or (
-        isinstance(owner, cst.Call) and dotted(owner.func) == "type"
+        type(owner) is cst.Call and dotted(owner.func) == "type"
         and [dotted(a.value) for a in owner.args] == ["self"])
     return f"{name or 'type(self)'}.{target.attr.value}" if is_class else None
 
 
 def _flat_targets(target: cst.BaseExpression):
-    if isinstance(target, (cst.Tuple, cst.List)):
+    if type(target) in (cst.Tuple, cst.List):
         for element in target.elements:
             yield from _flat_targets(element.value)
     else:
@@ -411,29 +411,29 @@ def _flat_targets(target: cst.BaseExpression):
 
 
 def _is_constant(node: cst.BaseExpression) -> bool:
-    if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary, cst.Ellipsis)):
+    if type(node) in (cst.Integer, cst.Float, cst.Imaginary, cst.Ellipsis):
         return True
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        return literal_string(node) is not None or isinstance(node, cst.SimpleString)
-    if isinstance(node, cst.Name):
+    if type(node) in (cst.SimpleString, cst.ConcatenatedString):
+        return literal_string(node) is not None or type(node) is cst.SimpleString
+    if type(node) is cst.Name:
         return node.value in ("None", "True", "False") or node.value.isupper()
-    if isinstance(node, cst.UnaryOperation):
+    if type(node) is cst.UnaryOperation:
         return _is_constant(node.expression)
-    if isinstance(node, cst.Tuple):
+    if type(node) is cst.Tuple:
         return all(_is_constant(e.value) for e in node.elements)
     return False
 
 
 def _is_empty(node: cst.BaseExpression) -> bool:
-    if isinstance(node, (cst.List, cst.Dict, cst.Set)):
+    if type(node) in (cst.List, cst.Dict, cst.Set):
         return not node.elements
-    return isinstance(node, cst.Call) and not node.args and _is_mutable(node)
+    return type(node) is cst.Call and not node.args and _is_mutable(node)
 
 
 def _is_mutable(node: cst.BaseExpression) -> bool:
     if isinstance(node, MUTABLE_LITERALS):
         return True
-    if isinstance(node, cst.Call):
+    if type(node) is cst.Call:
         name = dotted(node.func) or ""
         return name.rsplit(".", 1)[-1] in MUTABLE_FACTORIES
     return False
@@ -441,14 +441,14 @@ def _is_mutable(node: cst.BaseExpression) -> bool:
 
 def _assignments(statement: cst.CSTNode):
     """(name, value) of ``name = value`` / ``name: T = value`` at a module's top level."""
-    if not isinstance(statement, cst.SimpleStatementLine):
+    if type(statement) is not cst.SimpleStatementLine:
         return
     for small in statement.body:
-        if isinstance(small, cst.Assign):
+        if type(small) is cst.Assign:
             for target in small.targets:
-                if isinstance(target.target, cst.Name):
+                if type(target.target) is cst.Name:
                     yield target.target.value, small.value
-        elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) \
+        elif type(small) is cst.AnnAssign and type(small.target) is cst.Name \
                 and small.value is not None:
             yield small.target.value, small.value
 
@@ -456,23 +456,23 @@ def _assignments(statement: cst.CSTNode):
 def _written_container(node: cst.CSTNode) -> str | None:
     """``NAME`` for ``NAME.append(...)`` (and the other mutators, also on ``NAME[k]``),
     ``NAME[k] = v``, ``NAME[k] += v``."""
-    if isinstance(node, cst.Call):
+    if type(node) is cst.Call:
         func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value in CONTAINER_MUTATORS:
+        if type(func) is cst.Attribute and func.attr.value in CONTAINER_MUTATORS:
             return _subscripted_name(func.value)
         return None
-    targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+    targets = [t.target for t in node.targets] if type(node) is cst.Assign else [node.target]
     for target in targets:
-        if isinstance(target, cst.Subscript) and (name := _subscripted_name(target.value)):
+        if type(target) is cst.Subscript and (name := _subscripted_name(target.value)):
             return name
     return None
 
 
 def _subscripted_name(node: cst.BaseExpression) -> str | None:
     """``NAME`` for ``NAME``, ``NAME[k]``, ``NAME[k][j]``."""
-    while isinstance(node, cst.Subscript):
+    while type(node) is cst.Subscript:
         node = node.value
-    return node.value if isinstance(node, cst.Name) else None
+    return node.value if type(node) is cst.Name else None
 
 
 def _binds(function: cst.FunctionDef, name: str) -> bool:
@@ -482,24 +482,24 @@ def _binds(function: cst.FunctionDef, name: str) -> bool:
                                        *params.kwonly_params)}:
         return True
     for node in descendants(function.body, stop=NESTED_SCOPES):
-        if isinstance(node, (cst.Global, cst.Nonlocal)) \
+        if type(node) in (cst.Global, cst.Nonlocal) \
                 and name in {n.name.value for n in node.names}:
             return False
         targets = []
-        if isinstance(node, cst.Assign):
+        if type(node) is cst.Assign:
             targets = [t.target for t in node.targets]
-        elif isinstance(node, (cst.AnnAssign, cst.For)):
+        elif type(node) in (cst.AnnAssign, cst.For):
             targets = [node.target]
-        elif isinstance(node, cst.AsName):
+        elif type(node) is cst.AsName:
             targets = [node.name]
-        if any(isinstance(t, cst.Name) and t.value == name
+        if any(type(t) is cst.Name and t.value == name
                for each in targets for t in _flat_targets(each)):
             return True
     return False
 
 
 def _class_names(module: cst.Module) -> set[str]:
-    return {s.name.value for s in module.body if isinstance(s, cst.ClassDef)}
+    return {s.name.value for s in module.body if type(s) is cst.ClassDef}
 
 
 def _code(node: cst.CSTNode) -> str:

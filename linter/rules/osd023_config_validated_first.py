@@ -232,7 +232,7 @@ def run(self, step_id, config, inputs, ctx):
         first = statements[0]
         if _validates(first, config, driver):
             return
-        if isinstance(first, (cst.Try, cst.TryStar)) and first.body.body:
+        if type(first) in (cst.Try, cst.TryStar) and first.body.body:
             if _validates(first.body.body[0], config, driver):
                 return
             first = first.body.body[0]
@@ -250,31 +250,31 @@ def _without_placeholders(statements: list[cst.BaseStatement]) -> list[cst.BaseS
 def _is_placeholder(statement: cst.BaseStatement) -> bool:
     """A local import (optional database clients), or ``name = None`` / a literal / an
     empty container (bookkeeping for a finally block)."""
-    if not isinstance(statement, cst.SimpleStatementLine):
+    if type(statement) is not cst.SimpleStatementLine:
         return False
-    return all(isinstance(small, (cst.Import, cst.ImportFrom)) or (
-        isinstance(small, (cst.Assign, cst.AnnAssign))
-        and all(isinstance(t, cst.Name) for t in assignment_targets(small))
+    return all(type(small) in (cst.Import, cst.ImportFrom) or (
+        type(small) in (cst.Assign, cst.AnnAssign)
+        and all(type(t) is cst.Name for t in assignment_targets(small))
         and _is_constant(small.value)) for small in statement.body)
 
 
 def _is_constant(value: cst.BaseExpression | None) -> bool:
-    if isinstance(value, cst.Name):
+    if type(value) is cst.Name:
         return value.value in ("None", "True", "False")
-    if isinstance(value, (cst.Dict, cst.List, cst.Tuple, cst.Set)):
+    if type(value) in (cst.Dict, cst.List, cst.Tuple, cst.Set):
         return not value.elements
-    return isinstance(value, (cst.Integer, cst.Float, cst.SimpleString))
+    return type(value) in (cst.Integer, cst.Float, cst.SimpleString)
 
 
 def _validates(statement: cst.BaseStatement, config: str, driver: DriverClass) -> bool:
-    if isinstance(statement, cst.If):
+    if type(statement) is cst.If:
         return _reads(statement.test, config) and always_raises(statement.body.body,
                                                                  driver.methods)
-    if not isinstance(statement, cst.SimpleStatementLine):
+    if type(statement) is not cst.SimpleStatementLine:
         return False
     small = statement.body[0]
-    value = small.value if isinstance(small, (cst.Expr, cst.Assign, cst.AnnAssign)) else None
-    return isinstance(value, cst.Call) and _is_validation_call(value, config)
+    value = small.value if type(small) in (cst.Expr, cst.Assign, cst.AnnAssign) else None
+    return type(value) is cst.Call and _is_validation_call(value, config)
 
 
 def _is_validation_call(call: cst.Call, config: str) -> bool:
@@ -287,20 +287,20 @@ def _is_validation_call(call: cst.Call, config: str) -> bool:
 def _rooted_at(node: cst.BaseExpression, name: str) -> bool:
     """``config``, ``config["x"]``, ``config.get("x")``: an expression read from ``name``."""
     while True:
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             return node.value == name
-        if isinstance(node, (cst.Subscript, cst.Attribute)):
+        if type(node) in (cst.Subscript, cst.Attribute):
             node = node.value
-        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        elif type(node) is cst.Call and type(node.func) is cst.Attribute:
             node = node.func.value
         else:
             return False
 
 
 def _reads(test: cst.BaseExpression, name: str) -> bool:
-    if isinstance(test, cst.Name):
+    if type(test) is cst.Name:
         return test.value == name
-    return any(isinstance(n, cst.Name) and n.value == name for n in descendants(test))
+    return any(type(n) is cst.Name and n.value == name for n in descendants(test))
 
 
 def _snippet(statement: cst.BaseStatement) -> str:

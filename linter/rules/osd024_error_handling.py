@@ -359,8 +359,8 @@ def _logging_problems(handler: cst.ExceptHandler, raises: bool, context: str,
 
 def _may_raise(handler: cst.ExceptHandler, driver: DriverClass) -> bool:
     """Some path through the handler raises: it does not just recover locally."""
-    return any(isinstance(node, cst.Raise) or (
-        isinstance(node, cst.SimpleStatementLine) and always_raises([node], driver.methods))
+    return any(type(node) is cst.Raise or (
+        type(node) is cst.SimpleStatementLine and always_raises([node], driver.methods))
         for node in descendants(handler.body, stop=NESTED_SCOPES))
 
 
@@ -368,9 +368,9 @@ def _outer_trys(statements: Sequence[cst.BaseStatement]) -> list[cst.Try | cst.T
     """The trys at run's top level, also inside top-level withs and handler-less trys."""
     found = []
     for statement in statements:
-        if isinstance(statement, (cst.Try, cst.TryStar)):
+        if type(statement) in (cst.Try, cst.TryStar):
             found += [statement] if statement.handlers else _outer_trys(statement.body.body)
-        elif isinstance(statement, cst.With):
+        elif type(statement) is cst.With:
             found += _outer_trys(statement.body.body)
     return found
 
@@ -380,7 +380,7 @@ def _handlers(statements: Sequence[cst.BaseStatement],
     """Every except handler in the statements (not in nested functions), and whether it
     sits in cleanup code: a finally block or another handler."""
     for statement in statements:
-        if isinstance(statement, (cst.Try, cst.TryStar)):
+        if type(statement) in (cst.Try, cst.TryStar):
             yield from _handlers(statement.body.body, in_cleanup)
             for handler in statement.handlers:
                 yield handler, in_cleanup
@@ -397,7 +397,7 @@ def _handlers(statements: Sequence[cst.BaseStatement],
 def _is_broad(handler: cst.ExceptHandler) -> bool:
     if handler.type is None:
         return True
-    caught = [e.value for e in handler.type.elements] if isinstance(handler.type, cst.Tuple) \
+    caught = [e.value for e in handler.type.elements] if type(handler.type) is cst.Tuple \
         else [handler.type]
     return any((dotted(c) or "").rpartition(".")[2] in BROAD for c in caught)
 
@@ -414,17 +414,17 @@ class _RaisedNames:
         if self._names is None:
             self._names = {node.exc.value for node in descendants(self.run.body,
                                                                    stop=NESTED_SCOPES)
-                           if isinstance(node, cst.Raise) and isinstance(node.exc, cst.Name)}
+                           if type(node) is cst.Raise and type(node.exc) is cst.Name}
         return name in self._names
 
 
 def _keeps_for_later(handler: cst.ExceptHandler, raised_later: _RaisedNames) -> bool:
     """The handler stores the caught error in a name that run raises later."""
-    if handler.name is None or not isinstance(handler.name.name, cst.Name):
+    if handler.name is None or type(handler.name.name) is not cst.Name:
         return False
     caught = handler.name.name.value
-    return any(isinstance(node, cst.Assign) and isinstance(node.value, cst.Name)
+    return any(type(node) is cst.Assign and type(node.value) is cst.Name
                and node.value.value == caught
-               and any(isinstance(t.target, cst.Name) and t.target.value in raised_later
+               and any(type(t.target) is cst.Name and t.target.value in raised_later
                        for t in node.targets)
                for node in descendants(handler.body, stop=NESTED_SCOPES))

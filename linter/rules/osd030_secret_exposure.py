@@ -235,7 +235,7 @@ list of `secrets`) is not a secret, although the runtime masks it too; the keys 
 
     def visit(self, node: cst.Call | cst.Raise, file: FileContext,
               driver: DriverClass | None) -> None:
-        if isinstance(node, cst.Raise):
+        if type(node) is cst.Raise:
             sink = "a raised exception's message" if _may_carry(node.exc) else None
             helper = False
         else:
@@ -286,15 +286,15 @@ class _Gathered:
 
 def _may_carry(node: cst.BaseExpression | None) -> bool:
     """Whether a value could hold a secret: not a literal (``raise ValueError("...")``)."""
-    if node is None or isinstance(node, (cst.SimpleString, cst.Integer, cst.Float)):
+    if node is None or type(node) in (cst.SimpleString, cst.Integer, cst.Float):
         return False
-    if isinstance(node, cst.Call):
+    if type(node) is cst.Call:
         return any(_may_carry(a.value) for a in node.args)
-    if isinstance(node, cst.ConcatenatedString):
+    if type(node) is cst.ConcatenatedString:
         return _may_carry(node.left) or _may_carry(node.right)
-    if isinstance(node, cst.FormattedString):
-        return any(isinstance(p, cst.FormattedStringExpression) for p in node.parts)
-    return not (isinstance(node, cst.Name) and node.value in ("None", "True", "False"))
+    if type(node) is cst.FormattedString:
+        return any(type(p) is cst.FormattedStringExpression for p in node.parts)
+    return not (type(node) is cst.Name and node.value in ("None", "True", "False"))
 
 
 def _sink(call: cst.Call, file: FileContext) -> str | None:
@@ -303,7 +303,7 @@ def _sink(call: cst.Call, file: FileContext) -> str | None:
     target = file.imports.qualify(func)
     if target in ("print", "warnings.warn"):
         return f"{target}(...)"
-    if not isinstance(func, cst.Attribute):
+    if type(func) is not cst.Attribute:
         return None
     method = func.attr.value
     if method in CTX_METHODS:
@@ -339,7 +339,7 @@ class _Secrets(ValueFlow):
         """The secrets held by module-level names (``TOKEN = os.environ["API_TOKEN"]``)."""
         state: State = frozenset()
         for statement in body:
-            if isinstance(statement, cst.SimpleStatementLine):
+            if type(statement) is cst.SimpleStatementLine:
                 for small in statement.body:
                     state = self.bind(small, state)
         return state
@@ -348,41 +348,41 @@ class _Secrets(ValueFlow):
     def labels(self, node: cst.BaseExpression, state: State) -> Labels:
         if (name := key(node)) is not None and (held := labels_of(state, name)):
             return held
-        if isinstance(node, cst.Subscript):
+        if type(node) is cst.Subscript:
             index = node.slice[0].slice if len(node.slice) == 1 else None
-            literal = literal_string(index.value) if isinstance(index, cst.Index) else None
+            literal = literal_string(index.value) if type(index) is cst.Index else None
             return _by_key(literal) if literal is not None else self.labels(node.value, state)
-        if isinstance(node, cst.Attribute):
+        if type(node) is cst.Attribute:
             name = node.attr.value.lstrip("_")
             if name in WHOLE_DICTS:  # args.config is a path; self.config is the step's config
                 return frozenset({name}) if dotted(node.value) == "self" else NO_LABELS
             return _by_key(name)
-        if isinstance(node, cst.Call):
+        if type(node) is cst.Call:
             return self._call(node, state)
-        if isinstance(node, cst.Dict):
+        if type(node) is cst.Dict:
             return self._dict(node, state)
-        if isinstance(node, cst.FormattedString):
+        if type(node) is cst.FormattedString:
             return self._all([p.expression for p in node.parts
-                              if isinstance(p, cst.FormattedStringExpression)], state)
-        if isinstance(node, cst.IfExp):
+                              if type(p) is cst.FormattedStringExpression], state)
+        if type(node) is cst.IfExp:
             return self._all([node.body, node.orelse], state)
-        if isinstance(node, (cst.BinaryOperation, cst.BooleanOperation, cst.ConcatenatedString)):
+        if type(node) in (cst.BinaryOperation, cst.BooleanOperation, cst.ConcatenatedString):
             return self._all([node.left, node.right], state)
-        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        if type(node) in (cst.List, cst.Tuple, cst.Set):
             return self._all([e.value for e in node.elements], state)
         return NO_LABELS
 
     def pair_labels(self, node: cst.BaseExpression, state: State) -> tuple[Labels, Labels] | None:
         """``for key, value in d.items()``: the keys are names, not secrets."""
-        if isinstance(node, cst.Call) and called_name(node) == "items":
+        if type(node) is cst.Call and called_name(node) == "items":
             return NO_LABELS, self.labels(node, state)
         return None
 
     def element_labels(self, node: cst.BaseExpression, state: State) -> Labels:
         """Iterating over a dict yields its keys: only ``.items()``/``.values()`` carry."""
-        if isinstance(node, cst.Call) and called_name(node) in ("items", "values"):
+        if type(node) is cst.Call and called_name(node) in ("items", "values"):
             return self.labels(node, state)
-        if isinstance(node, (cst.List, cst.Tuple)):
+        if type(node) in (cst.List, cst.Tuple):
             return self.labels(node, state)
         return NO_LABELS
 
@@ -406,7 +406,7 @@ class _Secrets(ValueFlow):
                 return found
             return found - set(WHOLE_DICTS)  # list(config): its keys, not its values
         if name in PASSING_CALLS or name.endswith(("Error", "Exception", "Warning")):
-            receiver = [call.func.value] if isinstance(call.func, cst.Attribute) else []
+            receiver = [call.func.value] if type(call.func) is cst.Attribute else []
             return self._all(receiver + args, state)
         return NO_LABELS
 
@@ -414,7 +414,7 @@ class _Secrets(ValueFlow):
         """A dict literal carries its values; ``{**conn, "password": "***"}`` masks ``conn``."""
         found, spread, masked = set(), set(), False
         for element in node.elements:
-            if isinstance(element, cst.StarredDictElement):
+            if type(element) is cst.StarredDictElement:
                 spread |= self.labels(element.value, state)
                 continue
             labels = self.labels(element.value, state)
@@ -431,7 +431,7 @@ class _Secrets(ValueFlow):
             sink = self.gathered.sinks.get(part)
             if sink is None or part in self.reported:
                 continue
-            raised = part.exc if isinstance(part, cst.Raise) else None
+            raised = part.exc if type(part) is cst.Raise else None
             found = self._all([a.value for a in part.args], state) if raised is None \
                 else self.labels(raised, state)
             if found:

@@ -265,20 +265,20 @@ class _Queries(ValueFlow):
             return frozenset(self._initial(name, node) if h == DEFAULT else h for h in held)
         if (text := literal_string(node)) is not None:
             return frozenset({(LITERAL, text)})
-        if isinstance(node, (cst.Integer, cst.Float)):
+        if type(node) in (cst.Integer, cst.Float):
             return frozenset({SAFE})
         if is_composition(node):
             return self._composed(node, state)
-        if isinstance(node, cst.Call):
+        if type(node) is cst.Call:
             return self._call(node, state)
-        if isinstance(node, (cst.IfExp, cst.BooleanOperation)):
-            left, right = (node.body, node.orelse) if isinstance(node, cst.IfExp) \
+        if type(node) in (cst.IfExp, cst.BooleanOperation):
+            left, right = (node.body, node.orelse) if type(node) is cst.IfExp \
                 else (node.left, node.right)
             return self.labels(left, state) | self.labels(right, state)
         return frozenset({(UNSAFE, node)})
 
     def element_labels(self, node: cst.BaseExpression, state: State) -> Labels:
-        if isinstance(node, (cst.List, cst.Tuple)):
+        if type(node) in (cst.List, cst.Tuple):
             return frozenset().union(*(self.labels(e.value, state) for e in node.elements))
         constant = self.constants.get(key(node) or "")
         if isinstance(constant, tuple):
@@ -294,7 +294,7 @@ class _Queries(ValueFlow):
     def _call(self, call: cst.Call, state: State) -> Labels:
         name = called_name(call)
         func = call.func
-        receiver = func.value if isinstance(func, cst.Attribute) else None
+        receiver = func.value if type(func) is cst.Attribute else None
         if "read_only" in name.lower():
             return frozenset({VALIDATED})
         if is_quoting(name):
@@ -393,11 +393,11 @@ def _constants(*bodies) -> dict[str, str | tuple[str, ...]]:
     found: dict[str, str | tuple[str, ...]] = {}
     for body in bodies:
         for statement in body:
-            if not isinstance(statement, cst.SimpleStatementLine):
+            if type(statement) is not cst.SimpleStatementLine:
                 continue
             for small in statement.body:
-                if isinstance(small, cst.Assign) and len(small.targets) == 1 \
-                        and isinstance(small.targets[0].target, cst.Name):
+                if type(small) is cst.Assign and len(small.targets) == 1 \
+                        and type(small.targets[0].target) is cst.Name:
                     value = _constant(small.value)
                     if value is not None:
                         found[small.targets[0].target.value] = value
@@ -405,7 +405,7 @@ def _constants(*bodies) -> dict[str, str | tuple[str, ...]]:
 
 
 def _constant(node: cst.BaseExpression) -> str | tuple[str, ...] | None:
-    if isinstance(node, (cst.List, cst.Tuple)):
+    if type(node) in (cst.List, cst.Tuple):
         texts = tuple(literal_string(e.value) for e in node.elements)
         return texts if texts and None not in texts else None
     return literal_string(node)

@@ -217,25 +217,25 @@ conn = psycopg.connect(host=params["host"], user=params["user"],
     ]
 
     def visit(self, node, file: FileContext, driver) -> None:
-        if isinstance(node, cst.Arg):
+        if type(node) is cst.Arg:
             if node.keyword is not None and node.keyword.value in CREDENTIAL_NAMES:
                 self._check_value(node.value, f"{node.keyword.value}=", file)
-        elif isinstance(node, cst.DictElement):
+        elif type(node) is cst.DictElement:
             key = literal_string(node.key)
             if key is not None and key.lower() in CREDENTIAL_NAMES and _is_settings_dict(file) \
                     and literal_string(node.value) not in SCHEMA_WORDS:
                 self._check_value(node.value, f'the "{key}" entry ', file)
-        elif isinstance(node, cst.SimpleString):
+        elif type(node) is cst.SimpleString:
             if "://" in node.value and "@" in node.value:
                 self._check_url(node, node.evaluated_value, file)
-        elif any(isinstance(p, cst.FormattedStringText) and "@" in p.value for p in node.parts):
-            text = "".join(p.value if isinstance(p, cst.FormattedStringText) else HOLE
+        elif any(type(p) is cst.FormattedStringText and "@" in p.value for p in node.parts):
+            text = "".join(p.value if type(p) is cst.FormattedStringText else HOLE
                            for p in node.parts)
             self._check_url(node, text, file)
 
     def _check_value(self, value: cst.BaseExpression, where: str, file: FileContext) -> None:
         text = _literal_text(value)
-        if text is None and isinstance(value, cst.Name):
+        if text is None and type(value) is cst.Name:
             text = literal_string(assigned_value(file.module.body, value.value))
             where = f"{where}{value.value} (a module-level literal)"
         if text is not None and is_secret_text(text):
@@ -250,18 +250,18 @@ def _is_settings_dict(file: FileContext) -> bool:
     """Whether the dict being visited holds settings: it is passed straight to a call
     (``params={"api_key": ...}``), or it is short and has a connection key (``"host"``)."""
     table, around = (file.ancestors[-1], file.ancestors[-2]) if len(file.ancestors) > 1 else (None, None)
-    if not isinstance(table, cst.Dict):
+    if type(table) is not cst.Dict:
         return False
-    if isinstance(around, cst.Arg):
+    if type(around) is cst.Arg:
         return True
-    keys = {k.lower() for e in table.elements if isinstance(e, cst.DictElement)
+    keys = {k.lower() for e in table.elements if type(e) is cst.DictElement
             and (k := literal_string(e.key)) is not None}
     return len(table.elements) <= SETTINGS_SIZE and bool(keys & CONNECTION_KEYS)
 
 
 def _literal_text(value: cst.BaseExpression) -> str | None:
     """The text of a string literal, also of an f-string without expressions."""
-    if isinstance(value, cst.FormattedString) and all(
-            isinstance(p, cst.FormattedStringText) for p in value.parts):
+    if type(value) is cst.FormattedString and all(
+            type(p) is cst.FormattedStringText for p in value.parts):
         return "".join(p.value for p in value.parts)
     return literal_string(value)

@@ -255,16 +255,16 @@ class _Composition(ValueFlow):
             return NO_LABELS  # config["query"]: SQL by design (OSD031 checks it), not a value
         if is_composition(node):
             return self._composition(node, state)
-        if isinstance(node, cst.Call):
+        if type(node) is cst.Call:
             return self._call(node, state)
-        if isinstance(node, cst.Attribute):
+        if type(node) is cst.Attribute:
             if node.attr.value == "columns":
                 return frozenset({COLUMNS})
             return NO_LABELS if node.attr.value in NUMERIC_ATTRIBUTES \
                 else self.labels(node.value, state)
-        if isinstance(node, cst.Subscript):
+        if type(node) is cst.Subscript:
             return self.labels(node.value, state)
-        if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
+        if type(node) in (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp):
             return self._comprehension(node, state)
         return frozenset().union(*(self.labels(n, state) for n in _operands(node)))
 
@@ -274,7 +274,7 @@ class _Composition(ValueFlow):
             return NO_LABELS
         args = [a.value for a in call.args]
         func = call.func
-        receiver = func.value if isinstance(func, cst.Attribute) else None
+        receiver = func.value if type(func) is cst.Attribute else None
         if name == "SQL":
             sources = _sources(self._all(args, state))
             return frozenset({(SQL_RAW, sources)}) if sources else frozenset({COMPOSABLE})
@@ -299,7 +299,7 @@ class _Composition(ValueFlow):
         inner = state
         for clause in _for_clauses(node.for_in):
             inner = self.store(inner, clause.target, self.element_labels(clause.iter, inner))
-        result = node.value if isinstance(node, cst.DictComp) else node.elt
+        result = node.value if type(node) is cst.DictComp else node.elt
         return self.labels(result, inner)
 
     def _all(self, nodes, state: State) -> Labels:
@@ -328,7 +328,7 @@ class _Composition(ValueFlow):
                 continue
             if is_composition(part):
                 self._composition(part, state)
-            elif isinstance(part, cst.Call) and (query := _sql_argument(part)) is not None:
+            elif type(part) is cst.Call and (query := _sql_argument(part)) is not None:
                 for label in self.labels(query, state):
                     if _is_mark(label, COMPOSED):
                         self._report(label[1], label[2], label[3])
@@ -350,17 +350,17 @@ def _sql_argument(call: cst.Call) -> cst.BaseExpression | None:
 
 def _operands(node: cst.BaseExpression) -> list[cst.BaseExpression]:
     """The values an expression passes on (containers, conditionals, arithmetic)."""
-    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+    if type(node) in (cst.List, cst.Tuple, cst.Set):
         return [e.value for e in node.elements]
-    if isinstance(node, cst.Dict):
+    if type(node) is cst.Dict:
         return [e.value for e in node.elements]
-    if isinstance(node, cst.IfExp):
+    if type(node) is cst.IfExp:
         return [node.body, node.orelse]
-    if isinstance(node, (cst.BooleanOperation, cst.BinaryOperation)):
+    if type(node) in (cst.BooleanOperation, cst.BinaryOperation):
         return [node.left, node.right]
-    if isinstance(node, (cst.Await, cst.StarredElement)):
-        return [node.expression if isinstance(node, cst.Await) else node.value]
-    if isinstance(node, cst.UnaryOperation) and not isinstance(node.operator, cst.Not):
+    if type(node) in (cst.Await, cst.StarredElement):
+        return [node.expression if type(node) is cst.Await else node.value]
+    if type(node) is cst.UnaryOperation and type(node.operator) is not cst.Not:
         return [node.expression]
     return []
 
