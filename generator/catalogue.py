@@ -27,16 +27,26 @@ class Setting:
     description: str
     secret: bool = False
     default: object = None
+    required: bool = False
 
 
 SERVER_SETTINGS = (
-    Setting("host", "string", "Server host name or address"),
-    Setting("user", "string", "User to connect as"),
+    Setting("host", "string", "Server host name or address", required=True),
+    Setting("user", "string", "User to connect as", required=True),
     Setting("password", "string", "Password of the user (never logged)", secret=True),
-    Setting("database", "string", "Database to connect to"),
+    Setting("database", "string", "Database to connect to", required=True),
     Setting("connect_timeout", "integer", "Seconds to wait for the connection", default=10),
 )
-FILE_SETTINGS = (Setting("path", "string", "Path of the database file"),)
+FILE_SETTINGS = (Setting("path", "string", "Path of the database file", required=True),)
+
+# SQL column types for CREATE TABLE, by the kind of a DataFrame column ("key_text" is a
+# text column in the upsert key, which MySQL cannot index as TEXT).
+COLUMN_KINDS = ("boolean", "integer", "float", "decimal", "date", "timestamp", "timestamptz",
+                "text", "key_text")
+
+
+def column_types(*types: str) -> dict[str, str]:
+    return dict(zip(COLUMN_KINDS, types, strict=True))
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,7 @@ class Backend:
     test_server: str | None  # "postgres" / "mysql": generated tests need that server
     aliases: tuple[str, ...] = ()
     default_port: int | None = None
+    column_types: dict[str, str] | None = None  # for writers that create their table
 
     @property
     def settings(self) -> tuple[Setting, ...]:
@@ -65,6 +76,10 @@ class Backend:
             return self.connection
         port = Setting("port", "integer", "Server port", default=self.default_port)
         return (*self.connection[:1], port, *self.connection[1:])
+
+    @property
+    def required_settings(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.connection if s.required)
 
     @property
     def requirement(self) -> str:
@@ -79,6 +94,8 @@ BACKENDS = (
         quoting="psycopg sql.Identifier", read_only_session="SET TRANSACTION READ ONLY",
         upsert="staging table + one INSERT ... ON CONFLICT", bulk_load="COPY fed by pyarrow CSV",
         test_server="postgres",
+        column_types=column_types("BOOLEAN", "BIGINT", "DOUBLE PRECISION", "NUMERIC", "DATE",
+                                  "TIMESTAMP", "TIMESTAMPTZ", "TEXT", "TEXT"),
     ),
     Backend(
         name="mysql", title="MySQL/MariaDB", categories=("extractor", "writer"),
@@ -87,6 +104,8 @@ BACKENDS = (
         quoting="backticks", read_only_session="START TRANSACTION READ ONLY",
         upsert="INSERT ... ON DUPLICATE KEY UPDATE", bulk_load="batched executemany",
         test_server="mysql",
+        column_types=column_types("BOOLEAN", "BIGINT", "DOUBLE", "DECIMAL(38, 10)", "DATE",
+                                  "DATETIME(6)", "DATETIME(6)", "LONGTEXT", "VARCHAR(255)"),
     ),
     Backend(
         name="sqlite", title="SQLite", categories=("extractor", "writer"),
@@ -94,6 +113,8 @@ BACKENDS = (
         quoting="double quotes", read_only_session="PRAGMA query_only = ON",
         upsert="INSERT ... ON CONFLICT DO UPDATE", bulk_load="batched executemany",
         test_server=None,
+        column_types=column_types("INTEGER", "INTEGER", "REAL", "NUMERIC", "TEXT",
+                                  "TIMESTAMP", "TIMESTAMP", "TEXT", "TEXT"),
     ),
     Backend(
         name="duckdb", title="DuckDB", categories=("extractor", "writer"),
@@ -101,6 +122,8 @@ BACKENDS = (
         quoting="double quotes", read_only_session="read_only=True connection",
         upsert="INSERT ... ON CONFLICT DO UPDATE", bulk_load="INSERT ... SELECT from the DataFrame",
         test_server=None,
+        column_types=column_types("BOOLEAN", "BIGINT", "DOUBLE", "DECIMAL(38, 10)", "DATE",
+                                  "TIMESTAMP", "TIMESTAMPTZ", "VARCHAR", "VARCHAR"),
     ),
     Backend(
         name="csv", title="CSV file", categories=("extractor", "writer"),

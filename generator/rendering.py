@@ -1,0 +1,117 @@
+"""Turn a generation request into rendered files (nothing touches the disk here).
+
+Every generated file comes from a Jinja template in ``osiris.templates``; this module
+only chooses the templates and hands them the catalogue's data.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+import jinja2
+
+from .catalogue import METRICS, SPEC_MODES, Backend, known_backend
+from .filewriter import Policy, RenderedFile
+from .naming import DriverNames
+
+SUPPORT_MODULE = "driver_safety"
+# Marks each place a skeleton leaves for the user to fill in.
+TODO_MARK = "TODO(osiris-gen)"
+
+
+@dataclass(frozen=True)
+class Request:
+    category: str
+    backend: str  # canonical backend name, aliases already resolved
+    family: str  # registry family; the backend name unless --family says otherwise
+    drivers_dir: Path
+    tests_dir: Path | None  # None: --no-tests
+    components_dir: Path | None  # None: --no-spec
+
+    @property
+    def names(self) -> DriverNames:
+        return DriverNames(self.family, self.category)
+
+
+@dataclass(frozen=True)
+class Rendering:
+    files: list[RenderedFile]
+    backend: Backend | None  # None: a generic skeleton was rendered
+
+    @property
+    def driver_file(self) -> Path:
+        return next(f.path for f in self.files if f.path.name.endswith("_driver.py"))
+
+
+def render(request: Request) -> Rendering:
+    backend = known_backend(request.backend, request.category)
+    names = request.names
+    context = {
+        "names": names,
+        "backend": backend,
+        "backend_name": request.backend,
+        "backend_title": backend.title if backend else request.backend,
+        "metric": METRICS[request.category],
+        "mode": SPEC_MODES[request.category],
+        "todo": TODO_MARK,
+        "support_module": SUPPORT_MODULE,
+    }
+    template = f"drivers/{request.category}/{backend.name if backend else 'generic'}.py.j2"
+    drivers = request.drivers_dir
+    rendered = [
+        RenderedFile(drivers / "__init__.py", _render("drivers/package_init.py.j2", context),
+                     Policy.CREATE_ONLY),
+        RenderedFile(drivers / f"{SUPPORT_MODULE}.py",
+                     _render("support/driver_safety.py.j2", context)),
+        RenderedFile(drivers / f"{names.module}.py", _render(template, context)),
+    ]
+    if request.tests_dir is not None:
+        test_context = {**context, "drivers_from_tests": _relative(drivers, request.tests_dir)}
+        test_template = f"tests/{request.category}/{backend.name if backend else 'generic'}.py.j2"
+        rendered.append(RenderedFile(request.tests_dir / f"{names.test_module}.py",
+                                     _render(test_template, test_context)))
+    if request.components_dir is not None:
+        spec_context = {**context, "driver_path": f"{_package(drivers)}.{names.module}."
+                                                  f"{names.class_name}"}
+        rendered.append(RenderedFile(request.components_dir / names.key / "spec.yaml",
+                                     _render("spec/spec.yaml.j2", spec_context)))
+    return Rendering(rendered, backend)
+
+
+def _render(template: str, context: dict) -> str:
+    return _environment().get_template(template).render(context)
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(files("osiris.templates"))),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # Python and YAML, not HTML
+    )
+
+
+def _relative(target: Path, start: Path) -> str:
+    """``target`` as seen from ``start`` (absolute when they share no root)."""
+    try:
+        return Path(os.path.relpath(target.resolve(), start.resolve())).as_posix()
+    except ValueError:
+        return target.resolve().as_posix()
+
+
+def _package(folder: Path) -> str:
+    """The dotted package of ``folder`` once it has its ``__init__.py``: its own name,
+    prefixed by the parent folders that are packages too."""
+    folder = folder.resolve()
+    parts = [folder.name]
+    while (folder.parent / "__init__.py").exists():
+        folder = folder.parent
+        parts.insert(0, folder.name)
+    return ".".join(parts)
