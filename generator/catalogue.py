@@ -28,6 +28,7 @@ class Setting:
     secret: bool = False
     default: object = None
     required: bool = False
+    enum: tuple[str, ...] = ()
 
 
 SERVER_SETTINGS = (
@@ -38,6 +39,33 @@ SERVER_SETTINGS = (
     Setting("connect_timeout", "integer", "Seconds to wait for the connection", default=10),
 )
 FILE_SETTINGS = (Setting("path", "string", "Path of the database file", required=True),)
+
+COLUMNS = Setting("columns", "array", "Columns to read (default: all)")
+LIMIT = Setting("limit", "integer", "Read at most this many rows")
+DELIMITER = Setting("delimiter", "string", "Field separator", default=",")
+ENCODING = Setting("encoding", "string", "Text encoding", default="utf-8")
+WRITE_MODE = (
+    Setting("write_mode", "string", "How rows meet the existing ones ('replace' is an alias "
+            "of 'overwrite')", default="append", enum=("append", "overwrite", "replace", "upsert")),
+    Setting("primary_key", "array", "Key column(s) that upsert matches rows on"),
+)
+SQL_SOURCE = (
+    Setting("query", "string", "A SELECT to run; it must only read (or give table)"),
+    Setting("table", "string", "Table to read (or give query)"),
+    COLUMNS, LIMIT,
+)
+SQL_TARGET = (Setting("table", "string", "Table to write", required=True), *WRITE_MODE)
+FILE_PATH = Setting("path", "string", "Path of the CSV file", required=True)
+CSV_SOURCE = (FILE_PATH, COLUMNS, LIMIT, DELIMITER, ENCODING)
+CSV_TARGET = (FILE_PATH, *WRITE_MODE, DELIMITER, ENCODING)
+SQL_TRANSFORM = (
+    Setting("query", "string", "SQL over the input DataFrame; it must only read",
+            required=True),
+    Setting("input_name", "string", "Table name of the input in the query",
+            default="input_df"),
+)
+# What a generic skeleton documents: a DB-API source or target with server settings.
+GENERIC_STEP_SETTINGS = {"extractor": SQL_SOURCE, "writer": SQL_TARGET, "transformer": ()}
 
 # SQL column types for CREATE TABLE, by the kind of a DataFrame column ("key_text" is a
 # text column in the upsert key, which MySQL cannot index as TEXT).
@@ -55,7 +83,7 @@ class Backend:
 
     name: str
     title: str
-    categories: tuple[str, ...]
+    step_settings: dict[str, tuple[Setting, ...]]  # by category: what a step configures
     client: str  # the module the driver imports
     package: str  # the pip requirement that provides it ("" for the standard library)
     extra: str | None  # the osiris-driver-kit extra that installs it
@@ -68,6 +96,11 @@ class Backend:
     aliases: tuple[str, ...] = ()
     default_port: int | None = None
     column_types: dict[str, str] | None = None  # for writers that create their table
+    complete: bool = True  # False: a skeleton the user fills in
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return tuple(self.step_settings)
 
     @property
     def settings(self) -> tuple[Setting, ...]:
@@ -88,7 +121,7 @@ class Backend:
 
 BACKENDS = (
     Backend(
-        name="postgres", title="PostgreSQL", categories=("extractor", "writer"),
+        name="postgres", title="PostgreSQL", step_settings={"extractor": SQL_SOURCE, "writer": SQL_TARGET},
         client="psycopg", package="psycopg[binary]>=3.1", extra="postgres",
         connection=SERVER_SETTINGS, default_port=5432, aliases=("postgresql", "supabase"),
         quoting="psycopg sql.Identifier", read_only_session="SET TRANSACTION READ ONLY",
@@ -98,7 +131,7 @@ BACKENDS = (
                                   "TIMESTAMP", "TIMESTAMPTZ", "TEXT", "TEXT"),
     ),
     Backend(
-        name="mysql", title="MySQL/MariaDB", categories=("extractor", "writer"),
+        name="mysql", title="MySQL/MariaDB", step_settings={"extractor": SQL_SOURCE, "writer": SQL_TARGET},
         client="pymysql", package="PyMySQL>=1.1", extra="mysql",
         connection=SERVER_SETTINGS, default_port=3306, aliases=("mariadb",),
         quoting="backticks", read_only_session="START TRANSACTION READ ONLY",
@@ -108,7 +141,8 @@ BACKENDS = (
                                   "DATETIME(6)", "DATETIME(6)", "LONGTEXT", "VARCHAR(255)"),
     ),
     Backend(
-        name="sqlite", title="SQLite", categories=("extractor", "writer"),
+        name="sqlite", title="SQLite",
+        step_settings={"extractor": SQL_SOURCE, "writer": SQL_TARGET},
         client="sqlite3", package="", extra=None, connection=FILE_SETTINGS,
         quoting="double quotes", read_only_session="PRAGMA query_only = ON",
         upsert="INSERT ... ON CONFLICT DO UPDATE", bulk_load="batched executemany",
@@ -117,7 +151,8 @@ BACKENDS = (
                                   "TIMESTAMP", "TIMESTAMP", "TEXT", "TEXT"),
     ),
     Backend(
-        name="duckdb", title="DuckDB", categories=("extractor", "writer"),
+        name="duckdb", title="DuckDB",
+        step_settings={"extractor": SQL_SOURCE, "writer": SQL_TARGET},
         client="duckdb", package="duckdb>=1.0", extra="duckdb", connection=FILE_SETTINGS,
         quoting="double quotes", read_only_session="read_only=True connection",
         upsert="INSERT ... ON CONFLICT DO UPDATE", bulk_load="INSERT ... SELECT from the DataFrame",
@@ -126,14 +161,16 @@ BACKENDS = (
                                   "TIMESTAMP", "TIMESTAMPTZ", "VARCHAR", "VARCHAR"),
     ),
     Backend(
-        name="csv", title="CSV file", categories=("extractor", "writer"),
+        name="csv", title="CSV file",
+        step_settings={"extractor": CSV_SOURCE, "writer": CSV_TARGET},
         client="pandas", package="", extra=None, connection=(),
         quoting="-", read_only_session="file opened for reading",
         upsert="rows replaced by key, file rewritten atomically",
         bulk_load="temp file + os.replace", test_server=None,
     ),
     Backend(
-        name="sql", title="SQL over the input DataFrames (DuckDB)", categories=("transformer",),
+        name="sql", title="SQL over the input DataFrame (DuckDB)",
+        step_settings={"transformer": SQL_TRANSFORM},
         client="duckdb", package="duckdb>=1.0", extra="duckdb", connection=(),
         quoting="double quotes", read_only_session="in-memory, external access disabled",
         upsert="-", bulk_load="-", test_server=None,
@@ -144,6 +181,18 @@ BACKENDS = (
 def known_backend(name: str, category: str) -> Backend | None:
     """The complete backend for ``name`` in ``category``, or None (a generic skeleton)."""
     return next((b for b in BACKENDS if b.name == name and category in b.categories), None)
+
+
+def skeleton(name: str, category: str) -> Backend:
+    """What the skeleton for a backend osiris-gen does not know documents and reads:
+    a DB-API client with server settings (a transformer has none)."""
+    return Backend(
+        name=name, title=name, step_settings={category: GENERIC_STEP_SETTINGS[category]},
+        client="", package="", extra=None,
+        connection=SERVER_SETTINGS if category != "transformer" else (),
+        quoting="double quotes", read_only_session="-", upsert="-", bulk_load="-",
+        test_server=None, complete=False,
+    )
 
 
 def canonical_name(name: str) -> str:

@@ -14,6 +14,8 @@ from .catalogue import CATEGORIES
 from .errors import UsageError
 
 _SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+# Longer names would push the generated registration and messages past 88 columns.
+MAX_NAME_LENGTH = 25
 
 
 def check_category(category: str) -> str:
@@ -24,6 +26,8 @@ def check_category(category: str) -> str:
 
 def check_name(name: str, what: str = "backend name") -> str:
     """A lowercase snake_case Python identifier, as registry keys and module names need."""
+    if len(name) > MAX_NAME_LENGTH:
+        raise UsageError(f"Invalid {what} {name!r}: use at most {MAX_NAME_LENGTH} characters.")
     if not _SNAKE_CASE.match(name) or keyword.iskeyword(name):
         suggestion = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
         hint = f" (e.g. {suggestion!r})" if suggestion and _SNAKE_CASE.match(suggestion) else ""

@@ -14,11 +14,13 @@ from pathlib import Path
 
 import jinja2
 
-from .catalogue import METRICS, SPEC_MODES, Backend, known_backend
+from .catalogue import METRICS, SPEC_MODES, Backend, known_backend, skeleton
 from .filewriter import Policy, RenderedFile
 from .naming import DriverNames
 
 SUPPORT_MODULE = "driver_safety"
+# The metrics the public spec schema lets loggingPolicy.metricsToCapture name.
+SPEC_METRICS = ("rows_read", "rows_written")
 # Marks each place a skeleton leaves for the user to fill in.
 TODO_MARK = "TODO(osiris-gen)"
 
@@ -40,7 +42,7 @@ class Request:
 @dataclass(frozen=True)
 class Rendering:
     files: list[RenderedFile]
-    backend: Backend | None  # None: a generic skeleton was rendered
+    backend: Backend  # backend.complete is False when a skeleton was rendered
 
     @property
     def driver_file(self) -> Path:
@@ -49,40 +51,55 @@ class Rendering:
 
 def render(request: Request) -> Rendering:
     backend = known_backend(request.backend, request.category)
+    backend = backend or skeleton(request.backend, request.category)
     names = request.names
     context = {
         "names": names,
         "backend": backend,
         "backend_name": request.backend,
-        "backend_title": backend.title if backend else request.backend,
-        "metric": METRICS[request.category],
-        "mode": SPEC_MODES[request.category],
+        "backend_title": backend.title,
         "todo": TODO_MARK,
-        "support_module": SUPPORT_MODULE,
     }
-    template = f"drivers/{request.category}/{backend.name if backend else 'generic'}.py.j2"
+    variant = backend.name if backend.complete else "generic"
+    template = f"drivers/{request.category}/{variant}.py.j2"
     drivers = request.drivers_dir
     rendered = [
-        RenderedFile(drivers / "__init__.py", _render("drivers/package_init.py.j2", context),
+        RenderedFile(drivers / "__init__.py", render_template("drivers/package_init.py.j2", context),
                      Policy.CREATE_ONLY),
         RenderedFile(drivers / f"{SUPPORT_MODULE}.py",
-                     _render("support/driver_safety.py.j2", context)),
-        RenderedFile(drivers / f"{names.module}.py", _render(template, context)),
+                     render_template("support/driver_safety.py.j2", context)),
+        RenderedFile(drivers / f"{names.module}.py", render_template(template, context)),
     ]
     if request.tests_dir is not None:
         test_context = {**context, "drivers_from_tests": _relative(drivers, request.tests_dir)}
-        test_template = f"tests/{request.category}/{backend.name if backend else 'generic'}.py.j2"
+        test_template = f"tests/{request.category}/{variant}.py.j2"
         rendered.append(RenderedFile(request.tests_dir / f"{names.test_module}.py",
-                                     _render(test_template, test_context)))
+                                     render_template(test_template, test_context)))
     if request.components_dir is not None:
-        spec_context = {**context, "driver_path": f"{_package(drivers)}.{names.module}."
-                                                  f"{names.class_name}"}
+        driver_path = f"{_package(drivers)}.{names.module}.{names.class_name}"
+        spec_context = {**context, **_spec_facts(backend, request.category), "driver_path": driver_path}
         rendered.append(RenderedFile(request.components_dir / names.key / "spec.yaml",
-                                     _render("spec/spec.yaml.j2", spec_context)))
+                                     render_template("spec/spec.yaml.j2", spec_context)))
     return Rendering(rendered, backend)
 
 
-def _render(template: str, context: dict) -> str:
+def _spec_facts(backend: Backend, category: str) -> dict:
+    """What the component spec says about the configuration: every setting, the ones a
+    step must give, the secrets and the fields a connection reference provides."""
+    connection, step = backend.settings, backend.step_settings[category]
+    metric = METRICS[category]
+    return {
+        "mode": SPEC_MODES[category],
+        "settings": (*connection, *step),
+        "required": [s.name for s in step if s.required],
+        "secrets": [f"/{s.name}" for s in connection if s.secret],
+        "connection_fields": [s.name for s in connection],
+        "metrics": [metric] if metric in SPEC_METRICS else [],
+    }
+
+
+def render_template(template: str, context: dict) -> str:
+    """One template of osiris.templates, rendered with ``context``."""
     return _environment().get_template(template).render(context)
 
 
