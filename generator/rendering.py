@@ -7,6 +7,7 @@ only chooses the templates and hands them the catalogue's data.
 from __future__ import annotations
 
 import functools
+import json
 import os
 from dataclasses import dataclass
 from importlib.resources import files
@@ -105,7 +106,7 @@ def render_template(template: str, context: dict) -> str:
 
 @functools.cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(files("osiris.templates"))),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -113,6 +114,9 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,  # Python and YAML, not HTML
     )
+    # JSON is YAML: scalars and lists in specs, without tojson's HTML escapes.
+    environment.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False)
+    return environment
 
 
 def _relative(target: Path, start: Path) -> str:
