@@ -92,7 +92,7 @@ class Backend:
     read_only_session: str
     upsert: str
     bulk_load: str
-    test_server: str | None  # "postgres" / "mysql": generated tests need that server
+    test_fixture: str | None  # the database the generated tests set up (templates/tests/partials)
     aliases: tuple[str, ...] = ()
     default_port: int | None = None
     column_types: dict[str, str] | None = None  # for writers that create their table
@@ -126,7 +126,7 @@ BACKENDS = (
         connection=SERVER_SETTINGS, default_port=5432, aliases=("postgresql", "supabase"),
         quoting="psycopg sql.Identifier", read_only_session="SET TRANSACTION READ ONLY",
         upsert="staging table + one INSERT ... ON CONFLICT", bulk_load="COPY fed by pyarrow CSV",
-        test_server="postgres",
+        test_fixture="postgres",
         column_types=column_types("BOOLEAN", "BIGINT", "DOUBLE PRECISION", "NUMERIC", "DATE",
                                   "TIMESTAMP", "TIMESTAMPTZ", "TEXT", "TEXT"),
     ),
@@ -136,7 +136,7 @@ BACKENDS = (
         connection=SERVER_SETTINGS, default_port=3306, aliases=("mariadb",),
         quoting="backticks", read_only_session="START TRANSACTION READ ONLY",
         upsert="INSERT ... ON DUPLICATE KEY UPDATE", bulk_load="batched executemany",
-        test_server="mysql",
+        test_fixture="mysql",
         column_types=column_types("BOOLEAN", "BIGINT", "DOUBLE", "DECIMAL(38, 10)", "DATE",
                                   "DATETIME(6)", "DATETIME(6)", "LONGTEXT", "VARCHAR(255)"),
     ),
@@ -146,7 +146,7 @@ BACKENDS = (
         client="sqlite3", package="", extra=None, connection=FILE_SETTINGS,
         quoting="double quotes", read_only_session="PRAGMA query_only = ON",
         upsert="INSERT ... ON CONFLICT DO UPDATE", bulk_load="batched executemany",
-        test_server=None,
+        test_fixture="sqlite",
         column_types=column_types("INTEGER", "INTEGER", "REAL", "NUMERIC", "TEXT",
                                   "TIMESTAMP", "TIMESTAMP", "TEXT", "TEXT"),
     ),
@@ -156,7 +156,7 @@ BACKENDS = (
         client="duckdb", package="duckdb>=1.0", extra="duckdb", connection=FILE_SETTINGS,
         quoting="double quotes", read_only_session="read_only=True connection",
         upsert="INSERT ... ON CONFLICT DO UPDATE", bulk_load="INSERT ... SELECT from the DataFrame",
-        test_server=None,
+        test_fixture="duckdb",
         column_types=column_types("BOOLEAN", "BIGINT", "DOUBLE", "DECIMAL(38, 10)", "DATE",
                                   "TIMESTAMP", "TIMESTAMPTZ", "VARCHAR", "VARCHAR"),
     ),
@@ -166,14 +166,14 @@ BACKENDS = (
         client="pandas", package="", extra=None, connection=(),
         quoting="-", read_only_session="file opened for reading",
         upsert="rows replaced by key, file rewritten atomically",
-        bulk_load="temp file + os.replace", test_server=None,
+        bulk_load="temp file + os.replace", test_fixture=None,
     ),
     Backend(
         name="sql", title="SQL over the input DataFrame (DuckDB)",
         step_settings={"transformer": SQL_TRANSFORM},
         client="duckdb", package="duckdb>=1.0", extra="duckdb", connection=(),
         quoting="double quotes", read_only_session="in-memory, external access disabled",
-        upsert="-", bulk_load="-", test_server=None,
+        upsert="-", bulk_load="-", test_fixture=None,
     ),
 )
 
@@ -191,7 +191,7 @@ def skeleton(name: str, category: str) -> Backend:
         client="", package="", extra=None,
         connection=SERVER_SETTINGS if category != "transformer" else (),
         quoting="double quotes", read_only_session="-", upsert="-", bulk_load="-",
-        test_server=None, complete=False,
+        test_fixture=None, complete=False,
     )
 
 

@@ -73,7 +73,10 @@ def render(request: Request) -> Rendering:
     ]
     if request.tests_dir is not None:
         test_context = {**context, "drivers_from_tests": _relative(drivers, request.tests_dir)}
-        test_template = f"tests/{request.category}/{variant}.py.j2"
+        test_template = (
+            "tests/sql_database.py.j2" if backend.test_fixture
+            else f"tests/{request.category}/{variant}.py.j2"
+        )
         rendered.append(RenderedFile(request.tests_dir / f"{names.test_module}.py",
                                      render_template(test_template, test_context)))
     if request.components_dir is not None:
