@@ -16,7 +16,11 @@ from osiris.gen.catalogue import BACKENDS, CATEGORIES
 from osiris.gen.generation import generate
 from osiris.gen.rendering import Request
 
-SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "osiris-component-spec.schema.json"
+# The public schema is reference data beside the repository (shared/), never copied in.
+SCHEMA = next((path for path in (
+    Path(__file__).resolve().parents[3] / "shared" / "osiris-component-spec.schema.json",
+    Path("/work/shared/osiris-component-spec.schema.json"),
+) if path.exists()), Path("shared/osiris-component-spec.schema.json"))
 SKELETON = "acme"  # a backend osiris-gen does not know
 
 
