@@ -41,6 +41,10 @@ class _ChoicesGroup(TyperGroup):
 app = typer.Typer(cls=_ChoicesGroup, add_completion=False, no_args_is_help=True,
                   help="Generate Osiris drivers that keep the driver contract from line one.")
 
+_KNOWN_BACKENDS = (
+    f"Complete backends: {', '.join(b.name for b in BACKENDS)}; any other snake_case "
+    f"name renders a skeleton."
+)
 NameArgument = Annotated[str, typer.Argument(
     help="Backend (postgres, mysql, sqlite, duckdb, csv; sql for transformers). "
          "Another snake_case name renders a skeleton to fill in.", show_default=False)]
@@ -73,7 +77,7 @@ def _add_category_command(category: str) -> None:
         family: FamilyOption = None,
     ) -> None:
         with _reported_errors():
-            backend = canonical_name(check_name(name))
+            backend = canonical_name(check_name(name, choices=_KNOWN_BACKENDS))
             request = Request(
                 category=check_category(category),
                 backend=backend,
@@ -84,7 +88,7 @@ def _add_category_command(category: str) -> None:
             )
             _report(generate(request, force=force, dry_run=dry_run), dry_run)
 
-    command.__doc__ = f"Generate a {category} driver (and its tests and component spec)."
+    command.__doc__ = f"Generate the {category} driver NAME, its tests and its component spec."
     app.command(category)(command)
 
 
@@ -111,8 +115,11 @@ def list_backends() -> None:
 def quickstart(
     folder: Annotated[Path, typer.Argument(help="Folder of the sample project.")],
 ) -> None:
-    """Generate a sqlite extractor and a csv writer into FOLDER, lint them, create a
-    sample sqlite database and run a pipeline over it with osiris-run."""
+    """The README's quick start: generate, lint and run a sample pipeline in FOLDER.
+
+    Generates a sqlite extractor and a csv writer, lints them when osiris-lint is
+    installed, creates a sample sqlite database and runs a pipeline over it with
+    osiris-run."""
     with _reported_errors():
         raise typer.Exit(run_quickstart(folder, typer.echo))
 

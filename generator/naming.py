@@ -24,16 +24,20 @@ def check_category(category: str) -> str:
     return category
 
 
-def check_name(name: str, what: str = "backend name") -> str:
-    """A lowercase snake_case Python identifier, as registry keys and module names need."""
+def check_name(name: str, what: str = "backend name", choices: str = "") -> str:
+    """A lowercase snake_case Python identifier, as registry keys and module names need;
+    ``choices`` (the known names) ends the error message."""
+    listing = f" {choices}" if choices else ""
     if len(name) > MAX_NAME_LENGTH:
-        raise UsageError(f"Invalid {what} {name!r}: use at most {MAX_NAME_LENGTH} characters.")
+        raise UsageError(
+            f"Invalid {what} {name!r}: use at most {MAX_NAME_LENGTH} characters.{listing}"
+        )
     if not _SNAKE_CASE.match(name) or keyword.iskeyword(name):
         suggestion = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
         hint = f" (e.g. {suggestion!r})" if suggestion and _SNAKE_CASE.match(suggestion) else ""
         raise UsageError(
             f"Invalid {what} {name!r}: use lowercase snake_case letters, digits and '_', "
-            f"starting with a letter{hint}."
+            f"starting with a letter{hint}.{listing}"
         )
     return name
 

@@ -91,7 +91,7 @@ def test_an_unknown_backend_renders_a_skeleton_and_says_so(gen, tmp_path):
 
 @pytest.mark.parametrize("args, expected", [
     (("loader", "postgres"), "choose one of: extractor, writer, transformer, list, quickstart"),
-    (("extractor", "Bad-Name"), "'bad_name'"),
+    (("extractor", "Bad-Name"), "'bad_name'). Complete backends: postgres, mysql"),
     (("writer", "csv", "--family", "Sales"), "Invalid family 'Sales'"),
 ])
 def test_usage_errors_exit_2_with_the_valid_choices(gen, args, expected):
