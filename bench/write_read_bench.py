@@ -211,7 +211,7 @@ def bench_postgres_writes(registry, df: pd.DataFrame, pg: Postgres, repeat: int,
     to_sql_table = pg.table("to_sql")
     results.append(("DataFrame.to_sql (SQLAlchemy + psycopg)", best_of(
         repeat, lambda: pg.drop(to_sql_table),
-        lambda: df.to_sql(to_sql_table, engine, index=False, chunksize=10_000))))
+        lambda: df.to_sql(to_sql_table, engine, index=False))))
     engine.dispose()
     for table in (loaded, overwritten, upserted, by_hand, ingested, to_sql_table):
         assert pg.count(table) == len(df), table
@@ -242,7 +242,7 @@ def bench_mysql_writes(registry, df: pd.DataFrame, repeat: int,
                 lambda: writer.run(step_id="bench", config=config, inputs={"df": df}, ctx=ctx))),
             ("DataFrame.to_sql (SQLAlchemy + PyMySQL)", best_of(
                 repeat, drop(names[1]),
-                lambda: df.to_sql(names[1], engine, index=False, chunksize=10_000))),
+                lambda: df.to_sql(names[1], engine, index=False))),
         ]
     finally:
         engine.dispose()
