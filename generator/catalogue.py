@@ -114,9 +114,6 @@ class Backend:
     def required_settings(self) -> tuple[str, ...]:
         return tuple(s.name for s in self.connection if s.required)
 
-    @property
-    def requirement(self) -> str:
-        return self.package or "(standard library)"
 
 
 BACKENDS = (

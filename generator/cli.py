@@ -98,16 +98,19 @@ for _category in CATEGORIES:
 
 @app.command("list")
 def list_backends() -> None:
-    """The backends with a complete driver, by category, and the extra each needs."""
-    rows = [("backend", "categories", "aliases", "install")]
+    """The backends with complete drivers: categories, the extra each needs, and how
+    they read, quote, load and upsert."""
+    width = max(len(backend.name) for backend in BACKENDS)
     for backend in BACKENDS:
-        install = f"pip install 'osiris-driver-kit[{backend.extra}]'" if backend.extra else "-"
-        rows.append((backend.name, ", ".join(backend.categories),
-                     ", ".join(backend.aliases) or "-", install))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-                   .rstrip())
+        install = (f"pip install 'osiris-driver-kit[{backend.extra}]'" if backend.extra
+                   else "no extra needed")
+        typer.echo(f"{backend.name.ljust(width)}  {', '.join(backend.categories)}  ({install})")
+        facts = {"aliases": ", ".join(backend.aliases), "read-only": backend.read_only_session,
+                 "identifiers": backend.quoting, "bulk load": backend.bulk_load,
+                 "upsert": backend.upsert}
+        for label, value in facts.items():
+            if value and value != "-":
+                typer.echo(f"{'':{width}}    {label}: {value}")
     typer.echo("\nAny other snake_case name renders a contract-compliant skeleton to fill in.")
 
 

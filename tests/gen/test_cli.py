@@ -100,10 +100,12 @@ def test_usage_errors_exit_2_with_the_valid_choices(gen, args, expected):
     assert expected in result.output
 
 
-def test_list_names_each_backend_its_categories_and_extra(gen):
+def test_list_names_each_backend_its_categories_extra_and_strategies(gen):
     result = gen("list")
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert any(line.split()[:3] == ["postgres", "extractor,", "writer"] and "[postgres]" in line
-               for line in lines)
+    postgres = lines.index(next(line for line in lines if line.startswith("postgres ")))
+    assert "extractor, writer" in lines[postgres] and "[postgres]" in lines[postgres]
+    assert "aliases: postgresql, supabase" in lines[postgres + 1]
+    assert any("upsert: staging table + one INSERT ... ON CONFLICT" in line for line in lines)
     assert any(line.startswith("sql ") and "transformer" in line for line in lines)
