@@ -84,8 +84,8 @@ class Backend:
     name: str
     title: str
     step_settings: dict[str, tuple[Setting, ...]]  # by category: what a step configures
-    client: str  # the module the driver imports
-    package: str  # the pip requirement that provides it ("" for the standard library)
+    imports: tuple[str, ...]  # the client modules the driver imports, the client first
+    packages: tuple[str, ...]  # the pip requirements that provide them (none: stdlib)
     extra: str | None  # the osiris-driver-kit extra that installs it
     connection: tuple[Setting, ...]
     quoting: str
@@ -115,11 +115,10 @@ class Backend:
         return tuple(s.name for s in self.connection if s.required)
 
 
-
 BACKENDS = (
     Backend(
         name="postgres", title="PostgreSQL", step_settings={"extractor": SQL_SOURCE, "writer": SQL_TARGET},
-        client="psycopg", package="psycopg[binary]>=3.1", extra="postgres",
+        imports=("psycopg", "pyarrow"), packages=("psycopg[binary]>=3.1", "pyarrow>=15"), extra="postgres",
         connection=SERVER_SETTINGS, default_port=5432, aliases=("postgresql", "supabase"),
         quoting="psycopg sql.Identifier", read_only_session="SET TRANSACTION READ ONLY",
         upsert="staging table + one INSERT ... ON CONFLICT", bulk_load="COPY fed by pyarrow CSV",
@@ -129,7 +128,7 @@ BACKENDS = (
     ),
     Backend(
         name="mysql", title="MySQL/MariaDB", step_settings={"extractor": SQL_SOURCE, "writer": SQL_TARGET},
-        client="pymysql", package="PyMySQL>=1.1", extra="mysql",
+        imports=("pymysql",), packages=("PyMySQL>=1.1",), extra="mysql",
         connection=SERVER_SETTINGS, default_port=3306, aliases=("mariadb",),
         quoting="backticks", read_only_session="START TRANSACTION READ ONLY",
         upsert="INSERT ... ON DUPLICATE KEY UPDATE", bulk_load="batched executemany",
@@ -140,7 +139,7 @@ BACKENDS = (
     Backend(
         name="sqlite", title="SQLite",
         step_settings={"extractor": SQL_SOURCE, "writer": SQL_TARGET},
-        client="sqlite3", package="", extra=None, connection=FILE_SETTINGS,
+        imports=("sqlite3",), packages=(), extra=None, connection=FILE_SETTINGS,
         quoting="double quotes", read_only_session="PRAGMA query_only = ON",
         upsert="INSERT ... ON CONFLICT DO UPDATE", bulk_load="batched executemany",
         test_fixture="sqlite",
@@ -150,7 +149,7 @@ BACKENDS = (
     Backend(
         name="duckdb", title="DuckDB",
         step_settings={"extractor": SQL_SOURCE, "writer": SQL_TARGET},
-        client="duckdb", package="duckdb>=1.0", extra="duckdb", connection=FILE_SETTINGS,
+        imports=("duckdb",), packages=("duckdb>=1.0",), extra="duckdb", connection=FILE_SETTINGS,
         quoting="double quotes", read_only_session="read_only=True connection",
         upsert="INSERT ... ON CONFLICT DO UPDATE", bulk_load="INSERT ... SELECT from the DataFrame",
         test_fixture="duckdb",
@@ -160,7 +159,7 @@ BACKENDS = (
     Backend(
         name="csv", title="CSV file",
         step_settings={"extractor": CSV_SOURCE, "writer": CSV_TARGET},
-        client="pandas", package="", extra=None, connection=(),
+        imports=("pandas",), packages=(), extra=None, connection=(),
         quoting="-", read_only_session="file opened for reading",
         upsert="rows replaced by key, file rewritten atomically",
         bulk_load="temp file + os.replace", test_fixture=None,
@@ -168,7 +167,7 @@ BACKENDS = (
     Backend(
         name="sql", title="SQL over the input DataFrame (DuckDB)",
         step_settings={"transformer": SQL_TRANSFORM},
-        client="duckdb", package="duckdb>=1.0", extra="duckdb", connection=(),
+        imports=("duckdb",), packages=("duckdb>=1.0",), extra="duckdb", connection=(),
         quoting="double quotes", read_only_session="in-memory, external access disabled",
         upsert="-", bulk_load="-", test_fixture=None,
     ),
@@ -185,7 +184,7 @@ def skeleton(name: str, category: str) -> Backend:
     a DB-API client with server settings (a transformer has none)."""
     return Backend(
         name=name, title=name, step_settings={category: GENERIC_STEP_SETTINGS[category]},
-        client="", package="", extra=None,
+        imports=(), packages=(), extra=None,
         connection=SERVER_SETTINGS if category != "transformer" else (),
         quoting="double quotes", read_only_session="-", upsert="-", bulk_load="-",
         test_fixture=None, complete=False,
