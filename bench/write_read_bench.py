@@ -2,13 +2,14 @@
 side by side with DataFrame.to_sql, pandas.read_sql and the fastest known paths.
 
     pip install -e '.[bench]'
-    python bench/write_read_bench.py [--rows 1000000] [--repeat 2] [--skip-mysql]
+    python bench/write_read_bench.py [--rows 1000000] [--repeat 3] [--skip-mysql]
 
 PostgreSQL and MariaDB come from PG* / MYSQL_* (defaults as in DEVELOPERS.md). Every
 table gets a unique name and is dropped at the end. Each timing is the best of
---repeat runs and starts from the same pandas DataFrame. Each read runs in a fresh
-process that reports its peak memory above what it held before reading, so the
-readers do not share an allocator's leftovers. Prints Markdown tables and ratios.
+--repeat rounds; a round runs every path once (after a CHECKPOINT, for PostgreSQL),
+so that the load other users put on a shared server falls on all paths alike. Every
+write starts from the same pandas DataFrame. Each read runs in a fresh process that
+reports its peak memory above what it held before reading. Prints Markdown tables.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -73,18 +75,27 @@ def sample_frame(rows: int) -> pd.DataFrame:
     })
 
 
-def best_of(repeat: int, prepare: Callable[[], None], action: Callable[[], None]) -> float:
-    """The fastest of ``repeat`` runs; each starts after ``prepare`` and a CHECKPOINT, so
-    that no run pays for the WAL of the one before."""
-    times = []
+@dataclass
+class Case:
+    label: str
+    action: Callable[[], None]
+    prepare: Callable[[], None] = lambda: None
+
+
+def best_of_interleaved(cases: list[Case], repeat: int,
+                        settle: Callable[[], None]) -> list[tuple[str, float]]:
+    """Each round runs every case once, after its ``prepare`` and ``settle``; a case's
+    fastest round counts. Interleaving spreads the load that other users put on the
+    shared server over all cases instead of a few."""
+    times: dict[str, list[float]] = {case.label: [] for case in cases}
     for _ in range(repeat):
-        prepare()
-        with psycopg.connect(**libpq(PG), autocommit=True) as conn:
-            conn.execute("CHECKPOINT")
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return min(times)
+        for case in cases:
+            case.prepare()
+            settle()
+            started = time.perf_counter()
+            case.action()
+            times[case.label].append(time.perf_counter() - started)
+    return [(label, min(runs)) for label, runs in times.items()]
 
 
 class Postgres:
@@ -172,46 +183,39 @@ def bench_postgres_writes(registry, df: pd.DataFrame, pg: Postgres, repeat: int,
                   "primary_key": ["id"]}
         return lambda: writer.run(step_id="bench", config=config, inputs={"df": df}, ctx=ctx)
 
-    results = []
-    loaded = pg.table("append")
-    results.append(("generated writer, append (new table)",
-                    best_of(repeat, lambda: pg.drop(loaded), write(loaded, "append"))))
-    overwritten = pg.table("overwrite")
+    loaded, overwritten, upserted, by_hand, ingested, to_sql_table = (
+        pg.table(purpose) for purpose in ("append", "overwrite", "upsert", "copy", "adbc", "to_sql"))
     write(overwritten, "append")()
-    results.append(("generated writer, overwrite (table full)",
-                    best_of(repeat, lambda: None, write(overwritten, "overwrite"))))
-    upserted = pg.table("upsert")
     write(upserted, "upsert")()  # creates the table with its primary key
-    results.append(("generated writer, upsert (table full, every key matches)",
-                    best_of(repeat, lambda: None, write(upserted, "upsert"))))
-    results.append(("by hand: staging + COPY + INSERT ... ON CONFLICT",
-                    best_of(repeat, lambda: None, lambda: upsert_by_hand(upserted, df))))
-
-    by_hand = pg.table("copy")
 
     def copy_into_new_table() -> None:
         with psycopg.connect(**libpq(PG)) as conn, conn.transaction():
             conn.execute(sql.SQL("CREATE TABLE {} AS SELECT * FROM {} WITH NO DATA").format(
-                sql.Identifier(by_hand), sql.Identifier(loaded)))
+                sql.Identifier(by_hand), sql.Identifier(overwritten)))
             copy_by_hand(conn, by_hand, df)
-    results.append(("by hand: psycopg COPY fed by pyarrow CSV",
-                    best_of(repeat, lambda: pg.drop(by_hand), copy_into_new_table)))
-
-    ingested = pg.table("adbc")
 
     def adbc_ingest() -> None:
         with adbc.connect(url("postgresql", PG)) as conn, conn.cursor() as cursor:
             cursor.adbc_ingest(ingested, pa.Table.from_pandas(df, preserve_index=False),
                                mode="create")
             conn.commit()
-    results.append(("ADBC adbc_ingest (binary COPY)",
-                    best_of(repeat, lambda: pg.drop(ingested), adbc_ingest)))
 
     engine = sqlalchemy.create_engine(url("postgresql+psycopg", PG))
-    to_sql_table = pg.table("to_sql")
-    results.append(("DataFrame.to_sql (SQLAlchemy + psycopg)", best_of(
-        repeat, lambda: pg.drop(to_sql_table),
-        lambda: df.to_sql(to_sql_table, engine, index=False))))
+    results = best_of_interleaved([
+        Case("generated writer, append (new table)", write(loaded, "append"),
+             lambda: pg.drop(loaded)),
+        Case("generated writer, overwrite (table full)", write(overwritten, "overwrite")),
+        Case("generated writer, upsert (table full, every key matches)",
+             write(upserted, "upsert")),
+        Case("by hand: staging + COPY + INSERT ... ON CONFLICT",
+             lambda: upsert_by_hand(upserted, df)),
+        Case("by hand: psycopg COPY fed by pyarrow CSV", copy_into_new_table,
+             lambda: pg.drop(by_hand)),
+        Case("ADBC adbc_ingest (binary COPY)", adbc_ingest, lambda: pg.drop(ingested)),
+        Case("DataFrame.to_sql (SQLAlchemy + psycopg)",
+             lambda: df.to_sql(to_sql_table, engine, index=False),
+             lambda: pg.drop(to_sql_table)),
+    ], repeat, lambda: pg.execute("CHECKPOINT"))
     engine.dispose()
     for table in (loaded, overwritten, upserted, by_hand, ingested, to_sql_table):
         assert pg.count(table) == len(df), table
@@ -236,14 +240,13 @@ def bench_mysql_writes(registry, df: pd.DataFrame, repeat: int,
     config = {"resolved_connection": MYSQL, "table": names[0], "write_mode": "append"}
     engine = sqlalchemy.create_engine(url("mysql+pymysql", MYSQL))
     try:
-        return [
-            ("generated writer, append (new table)", best_of(
-                repeat, drop(names[0]),
-                lambda: writer.run(step_id="bench", config=config, inputs={"df": df}, ctx=ctx))),
-            ("DataFrame.to_sql (SQLAlchemy + PyMySQL)", best_of(
-                repeat, drop(names[1]),
-                lambda: df.to_sql(names[1], engine, index=False))),
-        ]
+        return best_of_interleaved([
+            Case("generated writer, append (new table)",
+                 lambda: writer.run(step_id="bench", config=config, inputs={"df": df}, ctx=ctx),
+                 drop(names[0])),
+            Case("DataFrame.to_sql (SQLAlchemy + PyMySQL)",
+                 lambda: df.to_sql(names[1], engine, index=False), drop(names[1])),
+        ], repeat, lambda: None)
     finally:
         engine.dispose()
         for name in names:
@@ -309,11 +312,13 @@ def _adbc_read(adbc, table: str) -> pd.DataFrame:
 
 
 def bench_reads(table: str, drivers: Path, repeat: int) -> list[tuple[str, dict]]:
-    results = []
-    for title, reader in READERS.items():
-        runs = [read_once(reader, table, drivers) for _ in range(repeat)]
-        results.append((title, min(runs, key=lambda run: run["seconds"])))
-    return results
+    """Interleaved rounds, like the writes; a reader's fastest round counts."""
+    runs: dict[str, list[dict]] = {title: [] for title in READERS}
+    for _ in range(repeat):
+        for title, reader in READERS.items():
+            runs[title].append(read_once(reader, table, drivers))
+    return [(title, min(measured, key=lambda run: run["seconds"]))
+            for title, measured in runs.items()]
 
 
 def print_table(header: tuple[str, ...], rows: list[tuple]) -> None:
@@ -352,7 +357,7 @@ def report(rows: int, pg_writes, mysql_writes, reads) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-mysql", action="store_true")
     parser.add_argument("--read-one", choices=sorted(set(READERS.values())), help=argparse.SUPPRESS)
     parser.add_argument("--table", help=argparse.SUPPRESS)
