@@ -6,8 +6,9 @@ side by side with DataFrame.to_sql, pandas.read_sql and the fastest known paths.
 
 PostgreSQL and MariaDB come from PG* / MYSQL_* (defaults as in DEVELOPERS.md). Every
 table gets a unique name and is dropped at the end. Each timing is the best of
---repeat rounds; a round runs every path once (after a CHECKPOINT, for PostgreSQL),
-so that the load other users put on a shared server falls on all paths alike. Every
+--repeat rounds; a round runs every path once (for PostgreSQL after VACUUM ANALYZE
+of the bench tables and a CHECKPOINT, so that no path pays for the one before), and
+the load other users put on a shared server falls on all paths alike. Every
 write starts from the same pandas DataFrame. Each read runs in a fresh process that
 reports its peak memory above what it held before reading. Prints Markdown tables.
 """
@@ -114,6 +115,15 @@ class Postgres:
     def drop(self, table: str) -> None:
         self.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(table)))
 
+    def settle(self) -> None:
+        """Leave no work behind for the next timing: VACUUM ANALYZE the bench tables (so
+        that autovacuum does not start on them during it), then CHECKPOINT."""
+        with psycopg.connect(**libpq(PG), autocommit=True) as conn:
+            for table in self.tables:
+                if conn.execute("SELECT to_regclass(%s)", (table,)).fetchone()[0]:
+                    conn.execute(sql.SQL("VACUUM ANALYZE {}").format(sql.Identifier(table)))
+            conn.execute("CHECKPOINT")
+
     def drop_all(self) -> None:
         for table in self.tables:
             self.drop(table)
@@ -200,26 +210,22 @@ def bench_postgres_writes(registry, df: pd.DataFrame, pg: Postgres, repeat: int,
                                mode="create")
             conn.commit()
 
-    def vacuum() -> None:
-        """Each upsert rewrites every row: start both upserts from the same table state."""
-        pg.execute(sql.SQL("VACUUM {}").format(sql.Identifier(upserted)))
-
     engine = sqlalchemy.create_engine(url("postgresql+psycopg", PG))
     results = best_of_interleaved([
         Case("generated writer, append (new table)", write(loaded, "append"),
              lambda: pg.drop(loaded)),
         Case("generated writer, overwrite (table full)", write(overwritten, "overwrite")),
         Case("generated writer, upsert (table full, every key matches)",
-             write(upserted, "upsert"), vacuum),
+             write(upserted, "upsert")),
         Case("by hand: staging + COPY + INSERT ... ON CONFLICT",
-             lambda: upsert_by_hand(upserted, df), vacuum),
+             lambda: upsert_by_hand(upserted, df)),
         Case("by hand: psycopg COPY fed by pyarrow CSV", copy_into_new_table,
              lambda: pg.drop(by_hand)),
         Case("ADBC adbc_ingest (binary COPY)", adbc_ingest, lambda: pg.drop(ingested)),
         Case("DataFrame.to_sql (SQLAlchemy + psycopg)",
              lambda: df.to_sql(to_sql_table, engine, index=False),
              lambda: pg.drop(to_sql_table)),
-    ], repeat, lambda: pg.execute("CHECKPOINT"))
+    ], repeat, pg.settle)
     engine.dispose()
     for table in (loaded, overwritten, upserted, by_hand, ingested, to_sql_table):
         assert pg.count(table) == len(df), table
