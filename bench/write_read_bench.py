@@ -40,20 +40,18 @@ from osiris.gen.rendering import Request
 from psycopg import sql
 from pyarrow import csv as pa_csv
 
-PG = {
-    "host": os.environ.get("PGHOST", "127.0.0.1"),
-    "port": int(os.environ.get("PGPORT", "5432")),
-    "user": os.environ.get("PGUSER", "postgres"),
-    "password": os.environ.get("PGPASSWORD", ""),
-    "database": os.environ.get("PGDATABASE", "test"),
-}
-MYSQL = {
-    "host": os.environ.get("MYSQL_HOST", "127.0.0.1"),
-    "port": int(os.environ.get("MYSQL_PORT", "3306")),
-    "user": os.environ.get("MYSQL_USER", "root"),
-    "password": os.environ.get("MYSQL_PASSWORD", ""),
-    "database": os.environ.get("MYSQL_DATABASE", "test"),
-}
+
+def from_environment(prefix: str, port: int, user: str) -> dict:
+    """Connection settings from the PG* or MYSQL_* variables (DEVELOPERS.md defaults)."""
+    def get(name: str, default: str) -> str:
+        return os.environ.get(prefix + name, default)
+    return {"host": get("HOST", "127.0.0.1"), "port": int(get("PORT", str(port))),
+            "user": get("USER", user), "password": get("PASSWORD", ""),
+            "database": get("DATABASE", "test")}
+
+
+PG = from_environment("PG", 5432, "postgres")
+MYSQL = from_environment("MYSQL_", 3306, "root")
 BACKENDS = (("extractor", "postgres"), ("writer", "postgres"), ("writer", "mysql"))
 
 
