@@ -143,24 +143,18 @@ def url(scheme: str, settings: dict) -> str:
             f"/{settings['database']}")
 
 
-class CopyWriter:
-    """Lets pyarrow's CSV writer stream its batches straight into a COPY."""
-
-    def __init__(self, copy: psycopg.Copy) -> None:
-        self.write, self.closed = copy.write, False
-
-    def flush(self) -> None:
-        """COPY sends as it goes."""
-
-
 def copy_by_hand(conn: psycopg.Connection, table: str, df: pd.DataFrame) -> None:
-    """The fastest psycopg path: COPY fed with pyarrow-encoded CSV, batch by batch."""
+    """The fastest psycopg path: COPY fed with pyarrow-encoded CSV, 50,000 rows a write
+    (measured faster than letting pyarrow write into the COPY batch by batch)."""
     names = sql.SQL(", ").join(map(sql.Identifier, df.columns))
     statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
         sql.Identifier(table), names)
+    options = pa_csv.WriteOptions(include_header=False)
     with conn.cursor() as cursor, cursor.copy(statement) as copy:
-        pa_csv.write_csv(pa.Table.from_pandas(df, preserve_index=False), CopyWriter(copy),
-                         pa_csv.WriteOptions(include_header=False))
+        for batch in pa.Table.from_pandas(df, preserve_index=False).to_batches(50_000):
+            encoded = pa.BufferOutputStream()
+            pa_csv.write_csv(batch, encoded, options)
+            copy.write(encoded.getvalue())
 
 
 def upsert_by_hand(table: str, df: pd.DataFrame) -> None:
