@@ -1,0 +1,164 @@
+"""``osiris-gen``: generate contract-compliant drivers, their tests and component specs.
+
+    osiris-gen extractor postgres        osiris-gen writer csv --out src/drivers
+    osiris-gen transformer sql           osiris-gen list
+    osiris-gen quickstart demo
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from .catalogue import BACKENDS, CATEGORIES, canonical_name
+from .errors import GenerationError
+from .filewriter import Action
+from .generation import Outcome, generate
+from .naming import check_category, check_name
+from .quickstart import run_quickstart
+from .rendering import TODO_MARK, Request
+
+EXIT_USAGE = 2
+
+
+class _ChoicesGroup(TyperGroup):
+    """An unknown command (category) lists the valid ones and exits 2."""
+
+    def resolve_command(self, ctx, args):
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            choices = ", ".join(self.commands)
+            typer.echo(f"error: unknown command or category {args[0]!r}; choose one of: "
+                       f"{choices}.", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        return super().resolve_command(ctx, args)
+
+
+app = typer.Typer(cls=_ChoicesGroup, add_completion=False, no_args_is_help=True,
+                  help="Generate Osiris drivers that keep the driver contract from line one.")
+
+_KNOWN_BACKENDS = (
+    f"Complete backends: {', '.join(b.name for b in BACKENDS)}; any other snake_case "
+    f"name renders a skeleton."
+)
+NameArgument = Annotated[str, typer.Argument(
+    help="Backend (postgres, mysql, sqlite, duckdb, csv; sql for transformers). "
+         "Another snake_case name renders a skeleton to fill in.", show_default=False)]
+OutOption = Annotated[Path, typer.Option("--out", help="Drivers package to write into.")]
+TestsOutOption = Annotated[Path, typer.Option("--tests-out", help="Folder for the tests.")]
+NoTestsOption = Annotated[bool, typer.Option("--no-tests", help="Do not generate tests.")]
+SpecOption = Annotated[bool, typer.Option(
+    "--spec/--no-spec", help="Write components/<family>.<type>/spec.yaml.")]
+ComponentsOption = Annotated[Path, typer.Option(
+    "--components-out", help="Folder of the component specs.")]
+DryRunOption = Annotated[bool, typer.Option(
+    "--dry-run", help="Show each file and a unified diff against the disk; write nothing.")]
+ForceOption = Annotated[bool, typer.Option(
+    "--force", help="Overwrite files that exist with other content.")]
+FamilyOption = Annotated[str | None, typer.Option(
+    "--family", help="Registry family (key 'FAMILY.<category>'); default: the backend name.",
+    show_default=False)]
+
+
+def _add_category_command(category: str) -> None:
+    def command(
+        name: NameArgument,
+        out: OutOption = Path("drivers"),
+        tests_out: TestsOutOption = Path("tests"),
+        no_tests: NoTestsOption = False,
+        spec: SpecOption = True,
+        components_out: ComponentsOption = Path("components"),
+        dry_run: DryRunOption = False,
+        force: ForceOption = False,
+        family: FamilyOption = None,
+    ) -> None:
+        with _reported_errors():
+            backend = canonical_name(check_name(name, choices=_KNOWN_BACKENDS))
+            request = Request(
+                category=check_category(category),
+                backend=backend,
+                family=check_name(family, "family") if family else backend,
+                drivers_dir=out,
+                tests_dir=None if no_tests else tests_out,
+                components_dir=components_out if spec else None,
+            )
+            _report(generate(request, force=force, dry_run=dry_run), dry_run)
+
+    command.__doc__ = f"Generate the {category} driver NAME, its tests and its component spec."
+    app.command(category)(command)
+
+
+for _category in CATEGORIES:
+    _add_category_command(_category)
+
+
+@app.command("list")
+def list_backends() -> None:
+    """The backends with complete drivers: categories, the extra each needs, and how
+    they read, quote, load and upsert."""
+    width = max(len(backend.name) for backend in BACKENDS)
+    for backend in BACKENDS:
+        install = (f"pip install 'osiris-driver-kit[{backend.extra}]'" if backend.extra
+                   else "no extra needed")
+        typer.echo(f"{backend.name.ljust(width)}  {', '.join(backend.categories)}  ({install})")
+        facts = {"aliases": ", ".join(backend.aliases), "read-only": backend.read_only_session,
+                 "identifiers": backend.quoting, "bulk load": backend.bulk_load,
+                 "upsert": backend.upsert}
+        for label, value in facts.items():
+            if value and value != "-":
+                typer.echo(f"{'':{width}}    {label}: {value}")
+    typer.echo("\nAny other snake_case name renders a contract-compliant skeleton to fill in.")
+
+
+@app.command("quickstart")
+def quickstart(
+    folder: Annotated[Path, typer.Argument(help="Folder of the sample project.")],
+) -> None:
+    """The README's quick start: generate, lint and run a sample pipeline in FOLDER.
+
+    Generates a sqlite extractor and a csv writer, lints them when osiris-lint is
+    installed, creates a sample sqlite database and runs a pipeline over it with
+    osiris-run."""
+    with _reported_errors():
+        raise typer.Exit(run_quickstart(folder, typer.echo))
+
+
+@contextmanager
+def _reported_errors() -> Iterator[None]:
+    """A GenerationError becomes its message on stderr and its exit code (2: usage)."""
+    try:
+        yield
+    except GenerationError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(error.exit_code) from None
+
+
+_VERBS = {Action.CREATE: "create", Action.OVERWRITE: "overwrite", Action.UNCHANGED: "unchanged",
+          Action.KEEP: "keep", Action.BLOCKED: "blocked"}
+
+
+def _report(outcome: Outcome, dry_run: bool) -> None:
+    for change in outcome.changes:
+        verb = _VERBS[change.action]
+        if dry_run and change.action in (Action.CREATE, Action.OVERWRITE):
+            verb = f"would {verb}"
+        typer.echo(f"{verb:>16}  {change.file.path}")
+        if dry_run and change.diff():
+            typer.echo(change.diff(), nl=False)
+    backend = outcome.rendering.backend
+    driver = outcome.rendering.driver_file
+    if not backend.complete:
+        typer.echo(f"\nnote: no complete backend of this name: {driver} is a skeleton. "
+                   f"Fill in the places marked {TODO_MARK}.")
+    elif backend.extra:
+        typer.echo(f"\nneeds: pip install 'osiris-driver-kit[{backend.extra}]'")
+    if dry_run:
+        typer.echo("\nDry run: nothing was written.")
+
+
+def main() -> None:
+    app()

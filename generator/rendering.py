@@ -1,0 +1,141 @@
+"""Turn a generation request into rendered files (nothing touches the disk here).
+
+Every generated file comes from a Jinja template in ``osiris.templates``; this module
+only chooses the templates and hands them the catalogue's data.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+import jinja2
+
+from .catalogue import METRICS, SPEC_MODES, Backend, known_backend, skeleton
+from .filewriter import Policy, RenderedFile
+from .naming import DriverNames
+
+SUPPORT_MODULE = "driver_safety"
+# The metrics the public spec schema lets loggingPolicy.metricsToCapture name.
+SPEC_METRICS = ("rows_read", "rows_written")
+# Marks each place a skeleton leaves for the user to fill in.
+TODO_MARK = "TODO(osiris-gen)"
+
+
+@dataclass(frozen=True)
+class Request:
+    category: str
+    backend: str  # canonical backend name, aliases already resolved
+    family: str  # registry family; the backend name unless --family says otherwise
+    drivers_dir: Path
+    tests_dir: Path | None  # None: --no-tests
+    components_dir: Path | None  # None: --no-spec
+
+    @property
+    def names(self) -> DriverNames:
+        return DriverNames(self.family, self.category)
+
+
+@dataclass(frozen=True)
+class Rendering:
+    files: list[RenderedFile]
+    backend: Backend  # backend.complete is False when a skeleton was rendered
+
+    @property
+    def driver_file(self) -> Path:
+        return next(f.path for f in self.files if f.path.name.endswith("_driver.py"))
+
+
+def render(request: Request) -> Rendering:
+    backend = known_backend(request.backend, request.category)
+    backend = backend or skeleton(request.backend, request.category)
+    names = request.names
+    context = {
+        "names": names,
+        "backend": backend,
+        "backend_name": request.backend,
+        "backend_title": backend.title,
+        "todo": TODO_MARK,
+    }
+    variant = backend.name if backend.complete else "generic"
+    template = f"drivers/{request.category}/{variant}.py.j2"
+    drivers = request.drivers_dir
+    rendered = [
+        RenderedFile(drivers / "__init__.py", render_template("drivers/package_init.py.j2", context),
+                     Policy.CREATE_ONLY),
+        RenderedFile(drivers / f"{SUPPORT_MODULE}.py",
+                     render_template("support/driver_safety.py.j2", context)),
+        RenderedFile(drivers / f"{names.module}.py", render_template(template, context)),
+    ]
+    if request.tests_dir is not None:
+        test_context = {**context, "drivers_from_tests": _relative(drivers, request.tests_dir)}
+        test_template = (
+            "tests/sql_database.py.j2" if backend.test_fixture
+            else f"tests/{request.category}/{variant}.py.j2"
+        )
+        rendered.append(RenderedFile(request.tests_dir / f"{names.test_module}.py",
+                                     render_template(test_template, test_context)))
+    if request.components_dir is not None:
+        driver_path = f"{_package(drivers)}.{names.module}.{names.class_name}"
+        spec_context = {**context, **_spec_facts(backend, request.category), "driver_path": driver_path}
+        rendered.append(RenderedFile(request.components_dir / names.key / "spec.yaml",
+                                     render_template("spec/spec.yaml.j2", spec_context)))
+    return Rendering(rendered, backend)
+
+
+def _spec_facts(backend: Backend, category: str) -> dict:
+    """What the component spec says about the configuration: every setting, the ones a
+    step must give, the secrets and the fields a connection reference provides."""
+    connection, step = backend.settings, backend.step_settings[category]
+    metric = METRICS[category]
+    return {
+        "mode": SPEC_MODES[category],
+        "settings": (*connection, *step),
+        "required": [s.name for s in step if s.required],
+        "secrets": [f"/{s.name}" for s in connection if s.secret],
+        "connection_fields": [s.name for s in connection],
+        "metrics": [metric] if metric in SPEC_METRICS else [],
+    }
+
+
+def render_template(template: str, context: dict) -> str:
+    """One template of osiris.templates, rendered with ``context``."""
+    return _environment().get_template(template).render(context)
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(files("osiris.templates"))),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # Python and YAML, not HTML
+    )
+    # JSON is YAML: scalars and lists in specs, without tojson's HTML escapes.
+    environment.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False)
+    return environment
+
+
+def _relative(target: Path, start: Path) -> str:
+    """``target`` as seen from ``start`` (absolute when they share no root)."""
+    try:
+        return Path(os.path.relpath(target.resolve(), start.resolve())).as_posix()
+    except ValueError:
+        return target.resolve().as_posix()
+
+
+def _package(folder: Path) -> str:
+    """The dotted package of ``folder`` once it has its ``__init__.py``: its own name,
+    prefixed by the parent folders that are packages too."""
+    folder = folder.resolve()
+    parts = [folder.name]
+    while (folder.parent / "__init__.py").exists():
+        folder = folder.parent
+        parts.insert(0, folder.name)
+    return ".".join(parts)
