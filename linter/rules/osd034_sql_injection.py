@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..dataflow import NO_LABELS, Labels, ValueFlow, called_name, key, labels_of
+from ..dataflow import NO_LABELS, Labels, ValueFlow, called_name, key, labels_of, rebind
 from ..drivers import DriverClass, parameter_names
 from ..flow import State
 from ..names import dotted
@@ -70,6 +70,9 @@ users`), and even harmless names break on a quote, a space or a reserved word.
 - Numbers: values passed through `int()`, `float()`, `len()`, `round()`.
 - Literal-only composition, and raw values that are not composed (an extractor running
   `config["query"]` as it is: that is OSD031's concern).
+- Decision: a name passed to a read-only check (`validate_read_only(query)`) holds the
+  step's query from then on, not a value: composing it (`sql.SQL("COPY ({}) TO STDOUT")
+  .format(sql.SQL(query))`) is not an injection.
 - Decision: entries named `query`, `sql`, `statement`, `operation` or `sql_query`
   (`config["query"]`) hold SQL by design, not values: wrapping one
   (`f"SELECT * FROM ({config['query']}) AS q LIMIT 100"`) is not an injection; OSD031
@@ -156,6 +159,29 @@ name that contains a quote.
                     sample = con.sql(f"SELECT * FROM ({config['query']}) AS q LIMIT 100").df()
                     return {"df": df, "sample": sample}
         """, path="duckdb_extractor_driver.py"),
+        Example("""
+            from psycopg import sql
+
+            from .driver_safety import validate_read_only
+
+
+            class PostgresExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    with self._connect(config) as conn, conn.cursor() as cur:
+                        query = self._query(conn, config)
+                        validate_read_only(query)
+                        copy_out = sql.SQL("COPY (\\n{}\\n) TO STDOUT (FORMAT csv)").format(
+                            sql.SQL(query))
+                        with cur.copy(copy_out) as copy:
+                            data = b"".join(copy)
+                    ctx.log_metric("rows_read", data.count(b"\\n"))
+                    return {"df": self._frame(data)}
+
+                def _query(self, conn, config):
+                    if config.get("query"):
+                        return config["query"].strip().rstrip(";")
+                    return sql.SQL("SELECT * FROM {}").format(sql.Identifier(config["table"]))
+        """, path="postgres_extractor_driver.py"),
     ]
     INVALID = [
         Example("""
@@ -267,6 +293,17 @@ class _Composition(ValueFlow):
         if type(node) in (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp):
             return self._comprehension(node, state)
         return frozenset().union(*(self.labels(n, state) for n in _operands(node)))
+
+    def transfer(self, node: cst.CSTNode, state: State, parts: list[cst.CSTNode]) -> State:
+        """A query that went through a read-only check is the query the step is meant to
+        run (OSD031's concern), not a value spliced into SQL: it carries no source after."""
+        state = super().transfer(node, state, parts)
+        for part in parts:
+            if type(part) is cst.Call and "read_only" in called_name(part):
+                for arg in part.args:
+                    if (name := key(arg.value)) is not None:
+                        state = rebind(state, name, ())
+        return state
 
     def _call(self, call: cst.Call, state: State) -> Labels:
         name = called_name(call)

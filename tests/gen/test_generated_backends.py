@@ -53,6 +53,35 @@ def test_the_generated_code_passes_ruff(project):
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
+def test_the_generated_code_has_no_osiris_lint_finding(project):
+    linted = run(sys.executable, "-m", "osiris.lint", "--no-cache", "--output-format", "concise",
+                 ".", cwd=project)
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+
+
+EMBEDDED = ["sqlite", "duckdb", "csv", "sql"]  # what osiris-run check runs without a server
+SQL_SCENARIO = """
+sql.transformer:
+  config: {query: "SELECT id, amount * 2 AS doubled FROM input_df"}
+  input: [{id: 1, amount: 9.5}, {id: 2, amount: 20.0}, {id: 3, amount: 7.25}]
+  failing: {query: "SELECT * FROM no_such_table"}
+"""
+
+
+def test_the_generated_embedded_drivers_keep_the_contract_at_run_time(project, tmp_path):
+    drivers = tmp_path / "drivers"
+    drivers.mkdir()
+    for source in (project / "drivers").iterdir():
+        if source.name in ("__init__.py", "driver_safety.py") or \
+                source.name.split("_")[0] in EMBEDDED and source.name.endswith("_driver.py"):
+            (drivers / source.name).write_text(source.read_text())
+    (drivers / "check.yaml").write_text(SQL_SCENARIO)
+    osiris_run = str(Path(sys.executable).with_name("osiris-run"))
+    checked = run(osiris_run, "check", str(drivers), cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout[-4000:] + checked.stderr
+    assert "7 driver(s) checked: 7 passed" in checked.stdout
+
+
 def test_the_generated_tests_pass_against_the_real_backends(project):
     tested = run(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfEs",
                  "tests", cwd=project)
