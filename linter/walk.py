@@ -8,7 +8,9 @@ every file once this way and hands each node to the rules subscribed to its type
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
+import typing
 from collections.abc import Callable
 
 import libcst as cst
@@ -32,37 +34,63 @@ NODE_TYPES = _node_types()
 _LAYOUT_PREFIXES = ("whitespace", "lpar", "rpar", "leading_lines", "lines_after", "header",
                     "footer", "trailing_whitespace", "comma", "semicolon", "colon", "equal",
                     "dot", "newline", "operator", "asynchronous")
-_FIELDS: dict[tuple[type, bool], tuple[str, ...]] = {}
-
-
-def _fields(node_type: type, layout: bool) -> tuple[str, ...]:
-    names = _FIELDS.get((node_type, layout))
-    if names is None:
-        names = tuple(f.name for f in dataclasses.fields(node_type)
-                      if layout or not f.name.startswith(_LAYOUT_PREFIXES))
-        _FIELDS[(node_type, layout)] = names
-    return names
+_ACCESSORS: dict[tuple[type, bool], Callable[[cst.CSTNode], list[cst.CSTNode]]] = {}
 
 
 def children(node: cst.CSTNode, layout: bool = True) -> list[cst.CSTNode]:
     """The direct child nodes, in field order (not always source order); without the
     whitespace, comment and punctuation nodes when ``layout`` is false."""
-    found = []
-    for name in _fields(type(node), layout):
-        value = getattr(node, name)
-        kind = type(value)
-        if kind in NODE_TYPES:
-            found.append(value)
-        elif kind is list or kind is tuple:
-            found.extend(item for item in value if type(item) in NODE_TYPES)
-    return found
+    accessor = _ACCESSORS.get((type(node), layout))
+    if accessor is None:
+        accessor = _ACCESSORS[(type(node), layout)] = _accessor(type(node), layout)
+    return accessor(node)
+
+
+def _accessor(node_type: type, layout: bool) -> Callable[[cst.CSTNode], list[cst.CSTNode]]:
+    """A function, written for this node class from its field annotations, that lists
+    its children: no loop over the fields, no look at fields that hold text or flags."""
+    lines = ["def children(node):", "    found = []"]
+    for field in dataclasses.fields(node_type):
+        if not layout and field.name.startswith(_LAYOUT_PREFIXES):
+            continue
+        kind = _field_kind(field.type)
+        if kind == "node":
+            lines.append(f"    found.append(node.{field.name})")
+        elif kind == "nodes":
+            lines.append(f"    found.extend(node.{field.name})")
+        elif kind == "maybe":
+            lines += [f"    value = node.{field.name}", "    kind = type(value)",
+                      "    if kind in NODE_TYPES:", "        found.append(value)",
+                      "    elif kind is list or kind is tuple:", "        found.extend(value)"]
+    lines.append("    return found")
+    namespace = {"NODE_TYPES": NODE_TYPES}
+    exec("\n".join(lines), namespace)  # code built from the dataclass's own field names
+    return namespace["children"]
+
+
+def _field_kind(annotation: object) -> str | None:
+    """"node" (always a node), "nodes" (a sequence of nodes), "maybe" (look at the value:
+    a node, a sequence, None or MaybeSentinel), or None (text, flags: never a node)."""
+    if isinstance(annotation, type):
+        return "node" if issubclass(annotation, cst.CSTNode) else None
+    origin = typing.get_origin(annotation)
+    if origin in (collections.abc.Sequence, list, tuple):
+        return "nodes"
+    if origin is typing.Literal:
+        return None
+    if origin is typing.Union and all(
+            option is str or typing.get_origin(option) is typing.Literal
+            or option is type(cst.MaybeSentinel.DEFAULT) for option in typing.get_args(annotation)):
+        return None
+    return "maybe"  # Optional, a Union of nodes, a forward reference: look at the value
 
 
 # Several rules look below the same statements of run (each calls_in of a flow effect,
-# each helper read): their answers are kept, keyed by the node itself (which keeps it
-# alive, so no other node can take its identity). The engine forgets them between files.
-_BELOW: dict[tuple[cst.CSTNode, tuple[type, ...]], list[cst.CSTNode]] = {}
-_CALLS: dict[cst.CSTNode, list[cst.Call]] = {}
+# each helper read): their answers are kept per file. Keys are id(node) (CSTNode's
+# __hash__ is a Python method); each entry holds its node, so that while it is kept no
+# other node can take that id. The engine forgets them between files.
+_BELOW: dict[tuple[int, tuple[type, ...]], tuple[cst.CSTNode, list[cst.CSTNode]]] = {}
+_CALLS: dict[int, tuple[cst.CSTNode, list[cst.Call]]] = {}
 
 
 def forget_file() -> None:
@@ -73,11 +101,11 @@ def forget_file() -> None:
 
 def descendants(node: cst.CSTNode, stop: tuple[type, ...] = ()) -> list[cst.CSTNode]:
     """Every node below ``node``; nodes of a ``stop`` type are included but not entered."""
-    key = (node, stop)
-    found = _BELOW.get(key)
-    if found is None:
-        found = _BELOW[key] = _below(node, _concrete(stop))
-    return found
+    key = (id(node), stop)
+    entry = _BELOW.get(key)
+    if entry is None or entry[0] is not node:
+        entry = _BELOW[key] = (node, _below(node, _concrete(stop)))
+    return entry[1]
 
 
 def _below(node: cst.CSTNode, stop: frozenset[type]) -> list[cst.CSTNode]:
@@ -106,30 +134,30 @@ def _concrete(types: tuple[type, ...]) -> frozenset[type]:
 NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
 
-_OF_TYPES: dict[tuple[cst.CSTNode, tuple[type, ...]], list[cst.CSTNode]] = {}
+_OF_TYPES: dict[tuple[int, tuple[type, ...]], tuple[cst.CSTNode, list[cst.CSTNode]]] = {}
 
 
 def nodes_of(node: cst.CSTNode, types: tuple[type, ...]) -> list[cst.CSTNode]:
     """``node`` and the nodes below it that are instances of ``types``, outer ones first,
     not entering nested functions, classes and lambdas (kept per file, like the rest)."""
-    key = (node, types)
-    found = _OF_TYPES.get(key)
-    if found is None:
+    key = (id(node), types)
+    entry = _OF_TYPES.get(key)
+    if entry is None or entry[0] is not node:
         wanted = _concrete(types)
-        found = [n for n in (node, *descendants(node, stop=NESTED_SCOPES)) if type(n) in wanted]
-        _OF_TYPES[key] = found
-    return found
+        entry = _OF_TYPES[key] = (node, [n for n in (node, *descendants(node, stop=NESTED_SCOPES))
+                                        if type(n) in wanted])
+    return entry[1]
 
 
 def calls_in(node: cst.CSTNode) -> list[cst.Call]:
     """Calls evaluated when ``node`` runs: not those inside nested functions, classes, lambdas."""
-    found = _CALLS.get(node)
-    if found is None:
+    entry = _CALLS.get(id(node))
+    if entry is None or entry[0] is not node:
         found = [node] if type(node) is cst.Call else []
         found += [inner for inner in descendants(node, stop=NESTED_SCOPES)
                   if type(inner) is cst.Call]
-        _CALLS[node] = found
-    return found
+        entry = _CALLS[id(node)] = (node, found)
+    return entry[1]
 
 
 Handler = Callable[[cst.CSTNode, "Walk"], None]
