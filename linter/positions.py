@@ -23,7 +23,9 @@ Point = tuple[int, int]  # (line 1-based, column 0-based)
 class _PositionState(CodegenState):
     line: int = 1
     column: int = 0
-    ranges: dict = field(default_factory=dict)  # node -> (start Point, end Point)
+    # id(node) -> (start Point, end Point). Keyed by id: CSTNode.__hash__ is a Python
+    # method, and this dict sees every node; the tree outlives the dict.
+    ranges: dict = field(default_factory=dict)
     starts: list = field(default_factory=list)
 
     def before_codegen(self, node) -> None:
@@ -32,8 +34,9 @@ class _PositionState(CodegenState):
     def after_codegen(self, node) -> None:
         """Nodes without a syntactic range (whitespace) get their whole extent."""
         start = self.starts.pop()
-        if node not in self.ranges:
-            self.ranges[node] = (start, (self.line, self.column))
+        key = id(node)
+        if key not in self.ranges:
+            self.ranges[key] = (start, (self.line, self.column))
 
     def add_indent_tokens(self) -> None:
         self.tokens.extend(self.indent_tokens)
@@ -64,10 +67,10 @@ class _Recorder:
 
     def __exit__(self, *exc_info) -> None:
         ranges = self.state.ranges
-        start = ranges[self.start_node][0] if self.start_node is not None else self.start
-        end = ranges[self.end_node][1] if self.end_node is not None else \
+        start = ranges[id(self.start_node)][0] if self.start_node is not None else self.start
+        end = ranges[id(self.end_node)][1] if self.end_node is not None else \
             (self.state.line, self.state.column)
-        ranges[self.node] = (start, end)
+        ranges[id(self.node)] = (start, end)
 
 
 class Positions:
@@ -81,6 +84,6 @@ class Positions:
                                    default_newline=self._module.default_newline)
             self._module._codegen(state)
             self._ranges = state.ranges
-        (start_line, start_column), (end_line, end_column) = self._ranges[node]
+        (start_line, start_column), (end_line, end_column) = self._ranges[id(node)]
         return CodeRange(CodePosition(start_line, start_column),
                          CodePosition(end_line, end_column))
