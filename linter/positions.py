@@ -5,7 +5,7 @@ LibCST's ``PositionProvider`` through ``MetadataWrapper`` costs ~17 ms a file
 here, three times the parse, mostly in bookkeeping around a code generation pass
 that alone costs ~2 ms. This module runs that pass with a lighter state that
 records each node's syntactic range as plain tuples; the ranges are the same as
-``PositionProvider``'s (tests/lint/test_positions.py compares them).
+``PositionProvider``'s (tests/lint/test_walk_and_positions.py compares them).
 """
 
 from __future__ import annotations
