@@ -86,7 +86,6 @@ def lint(
 def _run(paths, rules, by_code, *, cli_selection, config, jobs, no_cache, fix, output_format,
          output_file, statistics, quiet, exit_zero) -> None:
     from . import config as config_file
-    from .cache import Cache
     from .files import MissingPathError, discover
     from .linting import Linter
     from .reporters import Report, render
@@ -101,7 +100,11 @@ def _run(paths, rules, by_code, *, cli_selection, config, jobs, no_cache, fix, o
         _fail(f"{error}")
     except MissingPathError as error:
         _fail(f"{error}; pass existing files or folders")
-    cache = None if no_cache or fix else Cache(loaded.root, __version__, settings.fingerprint())
+    cache = None
+    if not (no_cache or fix):
+        from .cache import Cache
+
+        cache = Cache(loaded.root, __version__, settings.fingerprint())
     linter = Linter(rules, settings, jobs or os.cpu_count() or 1, cache, fix, cwd)
     outcome = linter.run(files)
     if fix == "diff":

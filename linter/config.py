@@ -13,11 +13,6 @@ from typing import Any
 from .categories import DEFAULT_METRICS
 from .settings import ConfigError, Settings, select_codes
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 TABLE = "osiris-lint"
 OFF_BY_DEFAULT = ("OSD902",)  # on with --report-unused-suppressions
 KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "exclude", "metric-names")
@@ -107,7 +102,17 @@ def _common_parts(parts: list[tuple[str, ...]]) -> tuple[str, ...]:
     return tuple(common) or ("/",)
 
 
+def _toml():
+    """The TOML parser, imported only when there is a file to read."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    return tomllib
+
+
 def _read(path: Path, required: bool) -> FileConfig | None:
+    tomllib = _toml()
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:

@@ -4,15 +4,13 @@ project pass, apply suppressions, and, with ``--fix``/``--diff``, the fixes."""
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from . import fixer, suppressions
-from .cache import Cache
 from .engine import UNREADABLE, Engine, anchor, anchors_of
 from .facts import FileResult
 from .files import relative_to
@@ -21,6 +19,9 @@ from .positions import Positions
 from .project import Project, ProjectReport
 from .rule import ProjectRule, Rule
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .cache import Cache
 
 MIN_FILES_PER_PROCESS = 8  # below this, starting processes costs more than it saves
 MAX_FIX_ROUNDS = 10
@@ -133,11 +134,14 @@ class Linter:
         return result
 
     def _key(self, job: Job) -> str:
-        return Cache.key(job.relative, job.data or b"", job.external_keys)
+        return self.cache.key(job.relative, job.data or b"", job.external_keys)
 
     def _map(self, pending: list[Job]):
         work = [(job, self.settings.codes_for(job.relative)) for job in pending]
         if self.jobs > 1 and len(pending) >= 2 * MIN_FILES_PER_PROCESS:
+            import multiprocessing  # only runs big enough to pay for processes need these
+            from concurrent.futures import ProcessPoolExecutor
+
             processes = min(self.jobs, len(pending) // MIN_FILES_PER_PROCESS)
             context = multiprocessing.get_context("fork") \
                 if "fork" in multiprocessing.get_all_start_methods() else None

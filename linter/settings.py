@@ -3,8 +3,6 @@ files, what the required metrics are called, what to exclude."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
@@ -35,6 +33,9 @@ class Settings:
 
     def fingerprint(self) -> str:
         """Changes whenever a setting that changes a file's findings changes."""
+        import hashlib  # only a cached run needs it
+        import json
+
         data = [sorted(self.enabled), [(p, sorted(c)) for p, c in self.per_file_ignores],
                 sorted(self.metric_names.items()), self.report_unused_suppressions]
         return hashlib.sha256(json.dumps(data).encode()).hexdigest()[:16]
