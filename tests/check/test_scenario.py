@@ -17,13 +17,13 @@ def test_overrides_merge_over_config_and_tmp_is_the_drivers_folder(tmp_path):
     scenarios = load_scenarios(write(tmp_path, """
         pg.writer:
           config: {table: orders, path: "{tmp}/out.db", resolved_connection: {host: db, password: pw1}}
-          failing: {resolved_connection: {host: 10.255.255.1}}
+          failing: {resolved_connection: {host: 127.0.0.1, port: 1}}
           input: orders.csv
           secrets: [extra]
     """))
     scenario = scenarios["pg.writer"].bound_to(tmp_path / "work")
     assert scenario.config["path"] == f"{tmp_path}/work/out.db"
-    assert scenario.merged(scenario.failing)["resolved_connection"] == {"host": "10.255.255.1",
+    assert scenario.merged(scenario.failing)["resolved_connection"] == {"host": "127.0.0.1", "port": 1,
                                                                         "password": "pw1"}
     assert scenario.input["amount"].tolist() == [9.5, 20.0]
     assert scenario.secrets == {"pw1", "extra"}
