@@ -1,6 +1,7 @@
 """How fast osiris-lint is on 1,000 realistic driver files, against parsing alone.
 
-    python bench/lint_bench.py [--files 1000] [--seed 7] [--repeat 3] [--corpus DIR]
+    python bench/lint_bench.py [--files 1000] [--seed 7] [--violating 0.5] [--repeat 3]
+                               [--corpus DIR]
 
 Prints a Markdown table: for each case the median wall time of --repeat runs, files
 per second, the ratio to the baseline (a), and the goal on a 2-core machine:
@@ -109,15 +110,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--violating", type=float, default=0.5,
+                        help="share of generated drivers with typical violations")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--corpus", type=Path, help="lint this folder instead of a generated one")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="lint-bench-") as folder:
         corpus = args.corpus or Path(folder)
         if args.corpus is None:
-            load_corpus_generator().generate(corpus, args.files, args.seed)
+            load_corpus_generator().generate(corpus, args.files, args.seed, args.violating)
         results = measure(corpus.resolve(), args.repeat)
-    print(f"{results['files']} files, {os.cpu_count()} cores, Python "
+    corpus_kind = f"--corpus {args.corpus}" if args.corpus else \
+        f"generated, {args.violating:.0%} of the drivers with violations"
+    print(f"{results['files']} files ({corpus_kind}), {os.cpu_count()} cores, Python "
           f"{sys.version.split()[0]}, median of {args.repeat} runs\n")
     print(table(results))
     return 0

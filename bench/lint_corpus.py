@@ -986,8 +986,10 @@ def fit_to_length(spec: DriverSpec, target: int, rng: random.Random) -> str:
 # --- planning the corpus -------------------------------------------------------------------------
 
 
-def choose_violations(rng: random.Random, kind: str, category: str) -> frozenset[str]:
-    if rng.random() < 0.5:
+def choose_violations(rng: random.Random, kind: str, category: str,
+                      violating: float) -> frozenset[str]:
+    """One or two typical violations for a ``violating`` share of the drivers."""
+    if rng.random() >= violating:
         return frozenset()
     candidates = [v for v in VIOLATIONS[category] if kind in ONLY_IN_KINDS.get(v, (kind,))]
     return frozenset(rng.sample(candidates, rng.choice([1, 1, 2])))
@@ -998,7 +1000,7 @@ def column_list(rng: random.Random, entity: str, wanted: int) -> tuple[str, ...]
     return base + tuple(rng.sample(EXTRA_COLUMNS, max(0, min(wanted - len(base), len(EXTRA_COLUMNS)))))
 
 
-def plan_driver(rng: random.Random, taken: set[str]) -> tuple[DriverSpec, int]:
+def plan_driver(rng: random.Random, taken: set[str], violating: float) -> tuple[DriverSpec, int]:
     kind = rng.choice(list(FAMILIES))
     category, family, entity = (
         rng.choice(CATEGORIES[kind]),
@@ -1006,7 +1008,7 @@ def plan_driver(rng: random.Random, taken: set[str]) -> tuple[DriverSpec, int]:
         rng.choice(list(ENTITIES)),
     )
     target = rng.randint(MIN_LINES, MAX_LINES)
-    violations = choose_violations(rng, kind, category)
+    violations = choose_violations(rng, kind, category, violating)
     module, number = f"{family}_{entity}_{category}_driver", 2
     while module in taken:
         module, number = f"{family}_{entity}{number}_{category}_driver", number + 1
@@ -1164,7 +1166,9 @@ def render_test(spec: DriverSpec, rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
-def package_contents(package: str, size: int, rng: random.Random, taken: set[str]) -> dict[str, str]:
+def package_contents(
+    package: str, size: int, rng: random.Random, taken: set[str], violating: float
+) -> dict[str, str]:
     """The files of one package: drivers, maybe a helper module and a test, and ``__init__.py``.
     ``taken`` holds the driver module names used so far in the corpus."""
     helper_module = size >= 10 and rng.random() < 0.7
@@ -1172,7 +1176,7 @@ def package_contents(package: str, size: int, rng: random.Random, taken: set[str
     specs: list[DriverSpec] = []
     contents: dict[str, str] = {}
     for _ in range(size - 1 - helper_module - test):
-        spec, target = plan_driver(rng, taken)
+        spec, target = plan_driver(rng, taken, violating)
         specs.append(spec)
         contents[f"{spec.module}.py"] = fit_to_length(spec, target, rng)
     if helper_module:
@@ -1187,7 +1191,7 @@ def package_contents(package: str, size: int, rng: random.Random, taken: set[str
     return contents
 
 
-def generate(out_dir: Path, files: int = 1000, seed: int = 7) -> list[Path]:
+def generate(out_dir: Path, files: int = 1000, seed: int = 7, violating: float = 0.5) -> list[Path]:
     """Write ``files`` Python files in packages under ``out_dir``; return their paths."""
     rng = random.Random(seed)
     written: list[Path] = []
@@ -1199,7 +1203,7 @@ def generate(out_dir: Path, files: int = 1000, seed: int = 7) -> list[Path]:
         package = f"{rng.choice(PACKAGE_WORDS)}_{number:03d}"
         folder = out_dir / package
         folder.mkdir(parents=True, exist_ok=True)
-        for name, text in sorted(package_contents(package, size, rng, taken).items()):
+        for name, text in sorted(package_contents(package, size, rng, taken, violating).items()):
             (folder / name).write_text(text, encoding="utf-8")
             written.append(folder / name)
         remaining, number = remaining - size, number + 1
@@ -1215,10 +1219,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--seed", type=int, default=7, help="random seed; the same seed writes the same corpus"
     )
+    parser.add_argument(
+        "--violating", type=float, default=0.5,
+        help="share of the drivers given one or two typical violations (default 0.5)",
+    )
     args = parser.parse_args(argv)
     if args.files < 1:
         parser.error("--files must be at least 1")
-    paths = generate(args.out_dir, args.files, args.seed)
+    paths = generate(args.out_dir, args.files, args.seed, args.violating)
     print(f"wrote {len(paths)} files under {args.out_dir}")
     return 0
 
