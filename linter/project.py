@@ -26,7 +26,6 @@ class ProjectReport:
 class Project:
     def __init__(self, files: list[FileFacts]) -> None:
         self.files = files
-        self.by_module = {f.module: f for f in files if f.module}
         self._by_target: dict[tuple[str, str], list] = {}
         for facts, reg in self.registrations():
             target = self.target(facts, reg)

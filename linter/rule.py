@@ -84,9 +84,6 @@ class FileContext:
     def report(self, rule: Rule, node: Any, fix: Fix | None = None, **details: Any) -> None:
         self.reports.append(Report(rule, node, rule.message.format(**details), fix))
 
-    def driver_of(self, class_node: Any) -> DriverClass | None:
-        return next((d for d in self.drivers if d.node is class_node), None)
-
     def metric_for(self, category: str | None) -> str | None:
         return self.settings.metric_names.get(category) if category else None
 
