@@ -80,13 +80,16 @@ class Engine:
                     _guarded(rule, crashes, rule.check_driver, driver, file)
             if type(rule).check_file is not Rule.check_file:
                 _guarded(rule, crashes, rule.check_file, file)
-        positions = Positions(module)
+        facts = _facts(path, module, file, is_test)
+        anchors = anchor_nodes(module, facts) if file.reports or crashes or \
+            _registered_elsewhere(facts) else {}
+        positions = Positions(module, [*(r.node for r in file.reports), *comments,
+                                       *anchors.values()])
         reported = [(_finding(path, report, positions), report.fix) for report in file.reports]
         findings = [f for f, _ in reported] + [_crash(path, c, e) for c, e in crashes.items()]
         suppressions = [s for c in comments for s in _suppressions(c, positions)]
-        facts = _facts(path, module, file, is_test)
-        if findings or _registered_elsewhere(facts):
-            facts.anchors = anchors_of(module, facts, positions)
+        if anchors:
+            facts.anchors = anchors_of(anchors, positions)
         result = FileResult(path, sorted(findings, key=Finding.sort_key), suppressions, facts)
         return LintedFile(result, module, [(f, fix) for f, fix in reported if fix])
 
@@ -179,14 +182,20 @@ def _registered_elsewhere(facts: FileFacts) -> bool:
     return False
 
 
-def anchors_of(module: cst.Module, facts: FileFacts, positions: Positions) -> dict[str, list[int]]:
-    """Positions of the statements project findings point at (driver classes and
-    registrations), so the project pass never parses this file again."""
+def anchor_nodes(module: cst.Module, facts: FileFacts) -> dict[int, cst.CSTNode]:
+    """The nodes project findings point at (driver classes and registrations), by the
+    index of their top-level statement."""
     statements = {c.statement for c in facts.classes}
     statements |= {r.statement for r in facts.registrations if r.statement is not None}
+    return {index: anchor(module.body[index]) for index in sorted(statements)}
+
+
+def anchors_of(nodes: dict[int, cst.CSTNode], positions: Positions) -> dict[str, list[int]]:
+    """Positions of the anchor ``nodes``, kept with the file's facts so that the
+    project pass never parses this file again."""
     anchors = {}
-    for index in sorted(statements):
-        where = positions.of(anchor(module.body[index]))
+    for index, node in nodes.items():
+        where = positions.of(node)
         anchors[str(index)] = [where.start.line, where.start.column + 1, where.end.line,
                                where.end.column + 1]
     return anchors

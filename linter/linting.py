@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from . import fixer, suppressions
-from .engine import UNREADABLE, Engine, anchor, anchors_of
+from .engine import UNREADABLE, Engine, anchor, anchor_nodes, anchors_of
 from .facts import FileResult
 from .files import relative_to
 from .findings import Finding, Fix
@@ -199,10 +199,12 @@ class Linter:
         applied = 0
         for display in sorted({r.path for r in reports}):
             module = cst.parse_module(texts[display])
-            positions = Positions(module)
-            fixes = [r.rule.fix(module, r) for r in reports if r.path == display
-                     and (display, r.rule.code,
-                          positions.of(anchor(module.body[r.statement])).start.line) in unsuppressed]
+            mine = [r for r in reports if r.path == display]
+            anchors = {r.statement: anchor(module.body[r.statement]) for r in mine}
+            positions = Positions(module, anchors.values())
+            fixes = [r.rule.fix(module, r) for r in mine
+                     if (display, r.rule.code,
+                         positions.of(anchors[r.statement]).start.line) in unsuppressed]
             fixed_text = fixer.apply(module, [f for f in fixes if f])
             if fixed_text is not None:
                 fixed[display] = fixed_text
@@ -222,7 +224,8 @@ class Linter:
             missing = [r for r in mine if str(r.statement) not in facts.anchors]
             if missing:
                 module = cst.parse_module(texts[display])
-                facts.anchors = anchors_of(module, facts, Positions(module))
+                nodes = anchor_nodes(module, facts)
+                facts.anchors = anchors_of(nodes, Positions(module, nodes.values()))
                 if self.cache is not None and not self.fix:
                     self.cache.put(self._key(by_display[display]), results[display])
             for report in mine:

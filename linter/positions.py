@@ -1,56 +1,70 @@
-"""Line and column of nodes, computed once per file and only when the file has
-something to report.
+"""Line and column of the nodes a file reports, computed once per file and only when
+the file has something to report.
 
 LibCST's ``PositionProvider`` through ``MetadataWrapper`` costs ~17 ms a file
 here, three times the parse, mostly in bookkeeping around a code generation pass
 that alone costs ~2 ms. This module runs that pass with a lighter state that
-records each node's syntactic range as plain tuples; the ranges are the same as
-``PositionProvider``'s (tests/lint/test_walk_and_positions.py compares them).
+records each node's syntactic range as two character offsets, and stops it as soon as the
+last node asked for is passed: a class name near the top costs a few lines of
+code generation, not the file. The ranges are the same as ``PositionProvider``'s
+(tests/lint/test_walk_and_positions.py compares them).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 from libcst._position import CodePosition, CodeRange
 
-Point = tuple[int, int]  # (line 1-based, column 0-based)
-
 
 @dataclass(frozen=False)
 class _PositionState(CodegenState):
-    line: int = 1
-    column: int = 0
-    # id(node) -> (start Point, end Point). Keyed by id: CSTNode.__hash__ is a Python
+    """Counts characters instead of lines and columns: a token costs one addition, and
+    only the few nodes asked for are turned into lines and columns at the end."""
+
+    offset: int = 0
+    indent_length: int = 0
+    # id(node) -> (start offset, end offset). Keyed by id: CSTNode.__hash__ is a Python
     # method, and this dict sees every node; the tree outlives the dict.
     ranges: dict = field(default_factory=dict)
     starts: list = field(default_factory=list)
+    pending: set = field(default_factory=set)  # ids of the nodes asked for, not yet passed
 
     def before_codegen(self, node) -> None:
-        self.starts.append((self.line, self.column))
+        self.starts.append(self.offset)
 
     def after_codegen(self, node) -> None:
         """Nodes without a syntactic range (whitespace) get their whole extent."""
         start = self.starts.pop()
         key = id(node)
         if key not in self.ranges:
-            self.ranges[key] = (start, (self.line, self.column))
+            self.ranges[key] = (start, self.offset)
+            if key in self.pending:
+                self.passed(key)
+
+    def passed(self, key: int) -> None:
+        self.pending.discard(key)
+        if not self.pending:
+            raise _AllPassed
+
+    def increase_indent(self, value: str) -> None:
+        self.indent_tokens.append(value)
+        self.indent_length += len(value)
+
+    def decrease_indent(self) -> None:
+        self.indent_length -= len(self.indent_tokens.pop())
 
     def add_indent_tokens(self) -> None:
         self.tokens.extend(self.indent_tokens)
-        for token in self.indent_tokens:
-            self.column += len(token)
+        self.offset += self.indent_length
 
     def add_token(self, value: str) -> None:
         self.tokens.append(value)
-        newlines = value.count("\n")
-        if newlines:
-            self.line += newlines
-            self.column = len(value) - value.rfind("\n") - 1
-        else:
-            self.column += len(value)
+        self.offset += len(value)
 
     def record_syntactic_position(self, node, *, start_node=None, end_node=None):
         return _Recorder(self, node, start_node, end_node)
@@ -63,27 +77,56 @@ class _Recorder:
         self.state, self.node, self.start_node, self.end_node = state, node, start_node, end_node
 
     def __enter__(self) -> None:
-        self.start = (self.state.line, self.state.column)
+        self.start = self.state.offset
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, error_type, *_) -> None:
+        if error_type is not None:
+            return  # the pass was stopped before this node's end
         ranges = self.state.ranges
         start = ranges[id(self.start_node)][0] if self.start_node is not None else self.start
-        end = ranges[id(self.end_node)][1] if self.end_node is not None else \
-            (self.state.line, self.state.column)
-        ranges[id(self.node)] = (start, end)
+        end = ranges[id(self.end_node)][1] if self.end_node is not None else self.state.offset
+        key = id(self.node)
+        ranges[key] = (start, end)
+        if key in self.state.pending:
+            self.state.passed(key)
+
+
+class _AllPassed(Exception):
+    """Ends the code generation pass: every node asked for has its range."""
 
 
 class Positions:
-    def __init__(self, module: cst.Module) -> None:
+    """The ranges of ``nodes`` in ``module``: ask for every node you will look up."""
+
+    def __init__(self, module: cst.Module, nodes: Iterable[cst.CSTNode]) -> None:
         self._module = module
+        self._wanted = {id(node) for node in nodes}
         self._ranges: dict | None = None
+        self._line_starts: list[int] = []  # the offset at which each line begins
 
     def of(self, node: cst.CSTNode) -> CodeRange:
         if self._ranges is None:
-            state = _PositionState(default_indent=self._module.default_indent,
-                                   default_newline=self._module.default_newline)
-            self._module._codegen(state)
-            self._ranges = state.ranges
-        (start_line, start_column), (end_line, end_column) = self._ranges[id(node)]
-        return CodeRange(CodePosition(start_line, start_column),
-                         CodePosition(end_line, end_column))
+            self._compute()
+        start, end = self._ranges[id(node)]
+        return CodeRange(self._point(start), self._point(end))
+
+    def _point(self, offset: int) -> CodePosition:
+        line = bisect_right(self._line_starts, offset)
+        return CodePosition(line, offset - self._line_starts[line - 1])
+
+    def _compute(self) -> None:
+        state = _PositionState(default_indent=self._module.default_indent,
+                               default_newline=self._module.default_newline,
+                               pending=set(self._wanted))
+        if state.pending:
+            try:
+                self._module._codegen(state)
+            except _AllPassed:
+                pass
+        self._ranges = state.ranges
+        code = "".join(state.tokens)
+        self._line_starts = [0]
+        at = code.find("\n")
+        while at >= 0:
+            self._line_starts.append(at + 1)
+            at = code.find("\n", at + 1)

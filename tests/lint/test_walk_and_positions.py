@@ -52,5 +52,18 @@ def test_positions_are_those_of_libcsts_position_provider(path):
     if module is None:
         return
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    positions = Positions(module)
+    positions = Positions(module, expected)
     assert all(positions.of(node) == where for node, where in expected.items())
+
+
+@pytest.mark.parametrize("path", SOURCES[::7], ids=lambda p: p.name)
+def test_positions_of_a_few_nodes_are_the_same_as_of_all(path):
+    """The pass stops after the last node asked for: what it gives must not change."""
+    module = parse(path)
+    if module is None:
+        return
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    nodes = list(expected)
+    for few in (nodes[:1], nodes[len(nodes) // 3::97], nodes[-1:], [module.body[0]]):
+        positions = Positions(module, few)
+        assert [positions.of(node) for node in few] == [expected[node] for node in few]
