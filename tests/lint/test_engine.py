@@ -6,12 +6,14 @@ import subprocess
 import sys
 
 import libcst as cst
+import pytest
 from osiris.lint.cache import Cache
 from osiris.lint.engine import Engine
 from osiris.lint.linting import Linter
 from osiris.lint.rule import ProjectRule, Rule
 from osiris.lint.rules import rule_classes
 from osiris.lint.settings import Settings
+from osiris.lint.source import parse
 
 from .conftest import CLEAN_EXTRACTOR, PRINTING_WRITER
 from .support import lint_files
@@ -27,6 +29,18 @@ def test_a_file_that_does_not_parse_is_osd900_where_cpython_says_and_others_are_
     assert summary(outcome) == [("a_writer_driver.py", 6, 9, "OSD020"),
                                 ("broken.py", 1, 7, "OSD900")]
     assert "invalid syntax" in outcome.findings[1].message
+
+
+def test_the_engine_parses_the_tree_libcst_parses_and_validates_what_is_built_after():
+    """The engine skips LibCST's node validation while parsing (the parser already
+    checked the source); the tree is the same, and every other node is still validated."""
+    text = PRINTING_WRITER + "\nclass A:\n    x: int = f(*a, **k) if b else [i async for i in c]\n"
+    for source in (text, "def f(:\n", text):
+        parsed = parse(source, "a.py")
+        if isinstance(parsed, cst.Module):
+            assert parsed.deep_equals(cst.parse_module(source))
+        with pytest.raises(cst.CSTValidationError):
+            cst.Name("not a name")
 
 
 def test_undecodable_bytes_are_osd901_at_line_1_naming_the_bytes_line():
