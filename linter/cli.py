@@ -87,7 +87,7 @@ def _run(paths, rules, by_code, *, cli_selection, config, jobs, no_cache, fix, o
          output_file, statistics, quiet, exit_zero) -> None:
     from . import config as config_file
     from .files import MissingPathError, discover
-    from .linting import Linter
+    from .linting import Linter, collect_less
     from .reporters import Report, render
     from .settings import ConfigError
 
@@ -106,6 +106,7 @@ def _run(paths, rules, by_code, *, cli_selection, config, jobs, no_cache, fix, o
 
         cache = Cache(loaded.root, __version__, settings.fingerprint())
     linter = Linter(rules, settings, jobs or os.cpu_count() or 1, cache, fix, cwd)
+    collect_less()
     outcome = linter.run(files)
     if fix == "diff":
         _write("".join(outcome.diffs), output_file)

@@ -4,6 +4,7 @@ project pass, apply suppressions, and, with ``--fix``/``--diff``, the fixes."""
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from .cache import Cache
 
 MIN_FILES_PER_PROCESS = 8  # below this, starting processes costs more than it saves
+GC_THRESHOLD = 10_000  # allocations between collections of the youngest generation (default 700)
 MAX_FIX_ROUNDS = 10
 BOM = b"\xef\xbb\xbf"
 
@@ -302,11 +304,21 @@ def _unsuppressed_fixes(linted) -> list[Fix]:
     return [fix for finding, fix in linted.fixes or [] if id(finding) in kept]
 
 
+def collect_less() -> None:
+    """For a process that lints and then exits. A parsed tree is thousands of objects
+    that live until its file is done and are then freed by reference counting; at the
+    default threshold the cyclic collector scans each tree several times (~5% of the
+    time). What is alive now (modules, rules) is left out of every later collection."""
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD)
+
+
 _worker: tuple[Engine, str | None] | None = None
 
 
 def _start_worker(rules: list[Rule], settings: Settings, fix: str | None) -> None:
     global _worker
+    collect_less()
     _worker = (Engine(rules, settings), fix)
 
 
