@@ -303,11 +303,11 @@ class _RunState:
     def __init__(self, driver: DriverClass, class_names: set[str]) -> None:
         self.driver = driver
         self.class_names = class_names | {driver.name}
-        inside_run = list(descendants(driver.run))
+        inside_run = descendants(driver.run)
         helpers = {self_method_called(c) for c in inside_run if type(c) is cst.Call}
         self.methods = [driver.run] + [driver.methods[h] for h in sorted(helpers - {"run", None})
                                        if h in driver.methods]
-        self.nodes = {method: inside_run if method is driver.run else list(descendants(method))
+        self.nodes = {method: inside_run if method is driver.run else descendants(method)
                       for method in self.methods}
         self.resets, self.reset_nodes = self._resets(inside_run)
 
@@ -317,15 +317,13 @@ class _RunState:
                 if param.default is not None and _is_mutable(param.default):
                     yield method, param.default, f"mutable default {param.name.value}="
             for node in self.nodes[method]:
-                if node in self.reset_nodes:
-                    continue
+                if type(node) not in _STATE_NODES or node in self.reset_nodes:
+                    continue  # most nodes: neither hashed nor looked at further
                 what = self._leak(node)
                 if what:
                     yield method, node, what
 
     def _leak(self, node: cst.CSTNode) -> str | None:
-        if type(node) not in _STATE_NODES:  # most nodes: checked without ABC isinstance
-            return None
         if type(node) in (cst.Global, cst.Nonlocal):
             kind = "global" if type(node) is cst.Global else "nonlocal"
             return f"{kind} {', '.join(n.name.value for n in node.names)}"
