@@ -12,6 +12,7 @@ import collections.abc
 import dataclasses
 import typing
 from collections.abc import Callable
+from itertools import repeat
 
 import libcst as cst
 
@@ -34,19 +35,21 @@ NODE_TYPES = _node_types()
 _LAYOUT_PREFIXES = ("whitespace", "lpar", "rpar", "leading_lines", "lines_after", "header",
                     "footer", "trailing_whitespace", "comma", "semicolon", "colon", "equal",
                     "dot", "newline", "operator", "asynchronous")
-_ACCESSORS: dict[tuple[type, bool], Callable[[cst.CSTNode], list[cst.CSTNode]]] = {}
+Accessor = Callable[[cst.CSTNode], list[cst.CSTNode]]
+# layout -> node class -> its accessor: written on first use, then one lookup a node.
+_ACCESSORS: dict[bool, dict[type, Accessor]] = {True: {}, False: {}}
 
 
 def children(node: cst.CSTNode, layout: bool = True) -> list[cst.CSTNode]:
     """The direct child nodes, in field order (not always source order); without the
-    whitespace, comment and punctuation nodes when ``layout`` is false."""
-    accessor = _ACCESSORS.get((type(node), layout))
+    whitespace, comment and punctuation nodes when ``layout`` is false. A new list."""
+    accessor = _ACCESSORS[layout].get(type(node))
     if accessor is None:
-        accessor = _ACCESSORS[(type(node), layout)] = _accessor(type(node), layout)
+        accessor = _ACCESSORS[layout][type(node)] = _accessor(type(node), layout)
     return accessor(node)
 
 
-def _accessor(node_type: type, layout: bool) -> Callable[[cst.CSTNode], list[cst.CSTNode]]:
+def _accessor(node_type: type, layout: bool) -> Accessor:
     """A function, written for this node class from its field annotations, that lists
     its children: no loop over the fields, no look at fields that hold text or flags."""
     lines = ["def children(node):", "    found = []"]
@@ -111,11 +114,14 @@ def descendants(node: cst.CSTNode, stop: tuple[type, ...] = ()) -> list[cst.CSTN
 def _below(node: cst.CSTNode, stop: frozenset[type]) -> list[cst.CSTNode]:
     found = []
     stack = children(node, layout=False)
+    accessors = _ACCESSORS[False]
     while stack:
         current = stack.pop()
         found.append(current)
-        if type(current) not in stop:
-            stack.extend(children(current, layout=False))
+        kind = type(current)
+        if kind not in stop:
+            accessor = accessors.get(kind)
+            stack += accessor(current) if accessor is not None else children(current, False)
     return found
 
 
@@ -175,14 +181,20 @@ class Walk:
     def run(self, root: cst.CSTNode) -> None:
         stack: list[tuple[cst.CSTNode, int]] = [(root, 0)]
         handlers, ancestors, layout = self.handlers, self.ancestors, self.layout
+        accessors = _ACCESSORS[layout]
         while stack:
             node, depth = stack.pop()
             del ancestors[depth:]
-            for handle in handlers.get(type(node), ()):
-                handle(node, self)
+            kind = type(node)
+            if kind in handlers:
+                for handle in handlers[kind]:
+                    handle(node, self)
             ancestors.append(node)
-            below = depth + 1
-            stack.extend([(child, below) for child in reversed(children(node, layout))])
+            accessor = accessors.get(kind)
+            below = accessor(node) if accessor is not None else children(node, layout)
+            if below:
+                below.reverse()  # a new list: pushed last child first, popped in field order
+                stack.extend(zip(below, repeat(depth + 1)))
         ancestors.clear()
 
     def nearest(self, node_type: type) -> cst.CSTNode | None:
