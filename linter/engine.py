@@ -3,7 +3,7 @@ driver checks, then positions (only if something is reported) and suppressions."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,8 +81,10 @@ class Engine:
             if type(rule).check_file is not Rule.check_file:
                 _guarded(rule, crashes, rule.check_file, file)
         facts = _facts(path, module, file, is_test)
-        anchors = anchor_nodes(module, facts) if file.reports or crashes or \
-            _registered_elsewhere(facts) else {}
+        # The driver classes OSD003 may point at. A duplicate registration (OSD005) is
+        # rare, and registrations close a file: its position is found when needed.
+        anchors = anchor_nodes(module, [c.statement for c in facts.classes]) \
+            if file.reports or crashes or _registered_elsewhere(facts) else {}
         positions = Positions(module, [*(r.node for r in file.reports), *comments,
                                        *anchors.values()])
         reported = [(_finding(path, report, positions), report.fix) for report in file.reports]
@@ -182,12 +184,10 @@ def _registered_elsewhere(facts: FileFacts) -> bool:
     return False
 
 
-def anchor_nodes(module: cst.Module, facts: FileFacts) -> dict[int, cst.CSTNode]:
-    """The nodes project findings point at (driver classes and registrations), by the
-    index of their top-level statement."""
-    statements = {c.statement for c in facts.classes}
-    statements |= {r.statement for r in facts.registrations if r.statement is not None}
-    return {index: anchor(module.body[index]) for index in sorted(statements)}
+def anchor_nodes(module: cst.Module, statements: Iterable[int]) -> dict[int, cst.CSTNode]:
+    """The nodes project findings point at in these top-level statements (a driver
+    class, a registration), by the statement's index."""
+    return {index: anchor(module.body[index]) for index in sorted(set(statements))}
 
 
 def anchors_of(nodes: dict[int, cst.CSTNode], positions: Positions) -> dict[str, list[int]]:

@@ -226,8 +226,9 @@ class Linter:
             missing = [r for r in mine if str(r.statement) not in facts.anchors]
             if missing:
                 module = cst.parse_module(texts[display])
-                nodes = anchor_nodes(module, facts)
-                facts.anchors = anchors_of(nodes, Positions(module, nodes.values()))
+                nodes = anchor_nodes(module, [r.statement for r in missing])
+                facts.anchors = {**facts.anchors,
+                                 **anchors_of(nodes, Positions(module, nodes.values()))}
                 if self.cache is not None and not self.fix:
                     self.cache.put(self._key(by_display[display]), results[display])
             for report in mine:

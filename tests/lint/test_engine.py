@@ -116,6 +116,28 @@ def test_a_second_run_reads_the_cache_instead_of_parsing(tmp_path, monkeypatch):
     assert summary(second) == summary(first) != []
 
 
+def test_project_findings_are_placed_once_then_read_from_the_cache(tmp_path, monkeypatch):
+    """The position of a duplicate registration is found when OSD005 first needs it
+    (the file is parsed again, once) and kept with the file's cached result."""
+    for owner in ("a", "b"):
+        driver = tmp_path / owner / "csv_writer_driver.py"
+        driver.parent.mkdir()
+        driver.write_text(PRINTING_WRITER)
+    files = sorted(tmp_path.rglob("*.py"))
+    settings = Settings(tmp_path, frozenset(r.code for r in rule_classes()))
+    cache = Cache(tmp_path, "test", settings.fingerprint())
+    first = Linter(rule_classes(), settings, cache=cache, cwd=tmp_path).run(files)
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("parsed again although the cache knows the position")
+
+    monkeypatch.setattr(cst, "parse_module", no_parsing)
+    monkeypatch.setattr(Engine, "lint", no_parsing)
+    second = Linter(rule_classes(), settings, cache=cache, cwd=tmp_path).run(files)
+    duplicates = [f for f in first.findings if f.code == "OSD005"]
+    assert len(duplicates) == 2 and summary(second) == summary(first)
+
+
 def test_a_changed_file_or_setting_misses_the_cache(tmp_path):
     files = corpus(tmp_path, count=3)
     settings = Settings(tmp_path, frozenset(r.code for r in rule_classes()))
