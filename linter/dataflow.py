@@ -24,7 +24,7 @@ from .drivers import DriverClass, ctx_name, literal_string
 from .flow import Exit, Flow, State
 from .metrics import self_method_called
 from .names import dotted
-from .walk import nodes_of
+from .walk import SMALL_STATEMENTS, nodes_of
 
 Labels = frozenset
 NO_LABELS: Labels = frozenset()
@@ -106,8 +106,8 @@ def anchor(ancestors: list[cst.CSTNode],
     path = [*ancestors, node]
     for index in range(len(path) - 1, 0, -1):
         current, parent = path[index], path[index - 1]
-        if isinstance(current, cst.BaseSmallStatement) or any(
-                isinstance(parent, kind) and getattr(parent, field) is current
+        if type(current) in SMALL_STATEMENTS or any(
+                type(parent) is kind and getattr(parent, field) is current
                 for kind, field in _HEADERS):
             function = next((a for a in reversed(path[:index]) if type(a) is cst.FunctionDef),
                             None)

@@ -35,6 +35,7 @@ import libcst as cst
 
 from .drivers import body_statements
 from .names import dotted
+from .walk import SMALL_STATEMENTS
 
 State = frozenset
 Effect = Callable[[cst.CSTNode, State], State]
@@ -96,7 +97,7 @@ class Flow:
 
     def _statement(self, node: cst.BaseStatement | cst.BaseSmallStatement,
                    state: State) -> State | None:
-        if isinstance(node, cst.BaseSmallStatement):  # in a one-line suite: ``if x: return y``
+        if type(node) in SMALL_STATEMENTS:  # in a one-line suite: ``if x: return y``
             return self._small(node, state)
         if type(node) is cst.SimpleStatementLine:
             for small in node.body:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from .drivers import body_statements
+from .walk import SMALL_STATEMENTS
 
 # The part of an enclosing statement a piece is in.
 WITH, TRY, EXCEPT, ELSE, FINALLY = "with", "try", "except", "else", "finally"
@@ -42,7 +43,7 @@ def _block(statements, within) -> Iterator[Piece]:
 
 
 def _statement(node: cst.BaseStatement | cst.BaseSmallStatement, within) -> Iterator[Piece]:
-    if isinstance(node, cst.BaseSmallStatement):  # in a one-line suite: ``if x: return y``
+    if type(node) in SMALL_STATEMENTS:  # in a one-line suite: ``if x: return y``
         yield Piece(node, within)
     elif type(node) is cst.SimpleStatementLine:
         for small in node.body:

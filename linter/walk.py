@@ -138,6 +138,8 @@ def _concrete(types: tuple[type, ...]) -> frozenset[type]:
 
 
 NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+# ``type(node) in SMALL_STATEMENTS`` is ``isinstance(node, cst.BaseSmallStatement)``, cheaply.
+SMALL_STATEMENTS = _concrete((cst.BaseSmallStatement,))
 
 
 _OF_TYPES: dict[tuple[int, tuple[type, ...]], tuple[cst.CSTNode, list[cst.CSTNode]]] = {}
