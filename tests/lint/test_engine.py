@@ -102,17 +102,22 @@ def test_parallel_linting_finds_exactly_what_one_process_finds(tmp_path):
     assert summary(one) == summary(two) and len(one.findings) == 14
 
 
-def test_a_second_run_reads_the_cache_instead_of_parsing(tmp_path, monkeypatch):
-    files = corpus(tmp_path, count=6)
+def first_and_cached_run(tmp_path, files, monkeypatch):
+    """Lint ``files`` filling a new cache, then again with every way to parse forbidden."""
     settings = Settings(tmp_path, frozenset(r.code for r in rule_classes()))
     cache = Cache(tmp_path, "test", settings.fingerprint())
     first = Linter(rule_classes(), settings, cache=cache, cwd=tmp_path).run(files)
 
     def no_parsing(*args, **kwargs):
-        raise AssertionError("a cached file was linted again")
+        raise AssertionError("parsed again although the cache knows the answer")
 
+    monkeypatch.setattr(cst, "parse_module", no_parsing)
     monkeypatch.setattr(Engine, "lint", no_parsing)
-    second = Linter(rule_classes(), settings, cache=cache, cwd=tmp_path).run(files)
+    return first, Linter(rule_classes(), settings, cache=cache, cwd=tmp_path).run(files)
+
+
+def test_a_second_run_reads_the_cache_instead_of_parsing(tmp_path, monkeypatch):
+    first, second = first_and_cached_run(tmp_path, corpus(tmp_path, count=6), monkeypatch)
     assert summary(second) == summary(first) != []
 
 
@@ -123,17 +128,7 @@ def test_project_findings_are_placed_once_then_read_from_the_cache(tmp_path, mon
         driver = tmp_path / owner / "csv_writer_driver.py"
         driver.parent.mkdir()
         driver.write_text(PRINTING_WRITER)
-    files = sorted(tmp_path.rglob("*.py"))
-    settings = Settings(tmp_path, frozenset(r.code for r in rule_classes()))
-    cache = Cache(tmp_path, "test", settings.fingerprint())
-    first = Linter(rule_classes(), settings, cache=cache, cwd=tmp_path).run(files)
-
-    def no_parsing(*args, **kwargs):
-        raise AssertionError("parsed again although the cache knows the position")
-
-    monkeypatch.setattr(cst, "parse_module", no_parsing)
-    monkeypatch.setattr(Engine, "lint", no_parsing)
-    second = Linter(rule_classes(), settings, cache=cache, cwd=tmp_path).run(files)
+    first, second = first_and_cached_run(tmp_path, sorted(tmp_path.rglob("*.py")), monkeypatch)
     duplicates = [f for f in first.findings if f.code == "OSD005"]
     assert len(duplicates) == 2 and summary(second) == summary(first)
 
