@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from . import fixer, suppressions
-from .engine import UNREADABLE, Engine, anchor, anchor_nodes, anchors_of
+from .engine import UNREADABLE, Engine, anchor_nodes, anchors_of
 from .facts import FileResult
 from .files import relative_to
 from .findings import Finding, Fix
@@ -202,7 +202,7 @@ class Linter:
         for display in sorted({r.path for r in reports}):
             module = cst.parse_module(texts[display])
             mine = [r for r in reports if r.path == display]
-            anchors = {r.statement: anchor(module.body[r.statement]) for r in mine}
+            anchors = anchor_nodes(module, [r.statement for r in mine])
             positions = Positions(module, anchors.values())
             fixes = [r.rule.fix(module, r) for r in mine
                      if (display, r.rule.code,
