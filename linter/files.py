@@ -49,7 +49,6 @@ def discover(paths: list[Path], root: Path, exclude: tuple[str, ...]) -> list[Pa
     """Sorted, de-duplicated files. ``exclude`` globs apply to explicitly named files too,
     so that a pre-commit hook honours them."""
     found: dict[Path, None] = {}
-    gitignore = GitIgnore()
     for given in paths:
         if not given.exists():
             raise MissingPathError(given)
@@ -58,11 +57,19 @@ def discover(paths: list[Path], root: Path, exclude: tuple[str, ...]) -> list[Pa
             if not _excluded(absolute, root, exclude):
                 found[absolute] = None
             continue
-        for folder in _enclosing_folders(absolute):
-            gitignore.load(folder)
-        for file in _walk(absolute, root, exclude, gitignore):
+        for file in _walk(absolute, root, exclude, _ignores_above(absolute)):
             found[file] = None
     return sorted(found)
+
+
+def _ignores_above(folder: Path) -> GitIgnore:
+    """The ``.gitignore`` files above a folder named on the command line, unless they
+    ignore that folder itself: then the user asked for it, and it is linted (as ruff
+    and ripgrep do), with only the ``.gitignore`` files inside it applying."""
+    above = GitIgnore()
+    for enclosing in _enclosing_folders(folder):
+        above.load(enclosing)
+    return GitIgnore() if above.ignores(folder, True) else above
 
 
 def _walk(folder: Path, root: Path, exclude: tuple[str, ...], gitignore: GitIgnore):

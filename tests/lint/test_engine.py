@@ -193,6 +193,20 @@ def test_discovery_skips_vcs_virtualenvs_build_dirs_and_gitignored_files(project
         "src/csv_writer_driver.py"]
 
 
+def test_a_gitignored_folder_named_on_the_command_line_is_linted(project):
+    """As ruff and ripgrep do; the .gitignore files inside it still apply, and a run
+    over the whole repository still skips it."""
+    project.write(".git/HEAD", "ref: refs/heads/main\n")
+    project.write(".gitignore", "demo/\n")
+    project.write("demo/drivers/csv_writer_driver.py", PRINTING_WRITER)
+    project.write("demo/drivers/.gitignore", "old_*.py\n")
+    project.write("demo/drivers/old_writer_driver.py", PRINTING_WRITER)
+    done = project.lint("--output-format", "concise", "demo/drivers")
+    assert [line.split(":")[0] for line in done.stdout.splitlines()[:-1]] == [
+        "demo/drivers/csv_writer_driver.py"]
+    assert "demo/" not in project.lint("--output-format", "concise").stdout
+
+
 class ExplodingProjectRule(ProjectRule):
     code = "OSD998"
     name = "exploding-project"
