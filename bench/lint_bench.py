@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-OSIRIS_LINT = [sys.executable, "-m", "osiris.lint"]
+OSIRIS_LINT = [sys.executable, "-m", "osiris_driver_kit.linter"]
 PARSE_ONLY = """
 import pathlib, sys, time
 import libcst

@@ -32,11 +32,11 @@ import numpy as np
 import pandas as pd
 import psycopg
 import pyarrow as pa
-from osiris.core.context import RecordingContext
-from osiris.core.discovery import load_drivers
-from osiris.core.driver import DriverRegistry
-from osiris.gen.generation import generate
-from osiris.gen.rendering import Request
+from osiris_driver_kit.generator.generation import generate
+from osiris_driver_kit.generator.rendering import Request
+from osiris_driver_kit.runtime.context import RecordingContext
+from osiris_driver_kit.runtime.discovery import load_drivers
+from osiris_driver_kit.runtime.driver import DriverRegistry
 from psycopg import sql
 from pyarrow import csv as pa_csv
 

@@ -1,1 +1,2 @@
-"""osiris-gen (installed as ``osiris.gen``): renders drivers, tests and specs from templates."""
+"""osiris-gen (installed as ``osiris_driver_kit.generator``): renders drivers, tests and
+specs from templates."""

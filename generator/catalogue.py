@@ -2,7 +2,7 @@
 driver for them, and what ``osiris-gen list`` and the component spec tell the user.
 
 Nothing here renders or writes; adding a backend means adding an entry here and its
-templates under ``osiris.templates``.
+templates under ``osiris_driver_kit.templates``.
 """
 
 from __future__ import annotations

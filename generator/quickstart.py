@@ -26,8 +26,8 @@ SAMPLE_ORDERS = [
     (3, "linus", 42.50, "2026-11-03T16:45:00"),
     (4, "ada", 7.25, "2026-11-04T08:30:00"),
 ]
-_LINT = "from osiris.lint.cli import main; main()"
-_RUN = "from osiris.core.cli import main; main()"
+_LINT = "from osiris_driver_kit.linter.cli import main; main()"
+_RUN = "from osiris_driver_kit.runtime.cli import main; main()"
 
 
 def run_quickstart(folder: Path, say: Callable[[str], None]) -> int:
@@ -59,7 +59,7 @@ def run_quickstart(folder: Path, say: Callable[[str], None]) -> int:
 
 
 def _lint(drivers: Path, say: Callable[[str], None]) -> int:
-    if importlib.util.find_spec("osiris.lint.cli") is None:
+    if importlib.util.find_spec("osiris_driver_kit.linter.cli") is None:
         say("osiris-lint is not installed in this environment: lint step skipped.")
         return 0
     say(f"running: osiris-lint {drivers}")

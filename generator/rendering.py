@@ -1,6 +1,6 @@
 """Turn a generation request into rendered files (nothing touches the disk here).
 
-Every generated file comes from a Jinja template in ``osiris.templates``; this module
+Every generated file comes from a Jinja template in ``osiris_driver_kit.templates``; this module
 only chooses the templates and hands them the catalogue's data.
 """
 
@@ -103,14 +103,14 @@ def _spec_facts(backend: Backend, category: str) -> dict:
 
 
 def render_template(template: str, context: dict) -> str:
-    """One template of osiris.templates, rendered with ``context``."""
+    """One template of osiris_driver_kit.templates, rendered with ``context``."""
     return _environment().get_template(template).render(context)
 
 
 @functools.cache
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(files("osiris.templates"))),
+        loader=jinja2.FileSystemLoader(str(files("osiris_driver_kit.templates"))),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

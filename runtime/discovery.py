@@ -15,6 +15,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import osiris_fallback
 from .errors import OsirisError
 
 SKIPPED_DIRS = {"__pycache__", "build", "dist", "site-packages", "node_modules"}
@@ -42,6 +43,7 @@ class DiscoveryResult:
 
 def load_drivers(target: str | Path) -> DiscoveryResult:
     """Import the modules under ``target``: a file, a folder, or a dotted package name."""
+    osiris_fallback.install()
     path = Path(target)
     if path.exists():
         return _import_all(_modules_under_path(path.resolve()))

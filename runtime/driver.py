@@ -20,6 +20,8 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from .errors import DriverNotFoundError, RegistryError
 
+__all__ = ["Driver", "DriverFactory", "DriverRegistry", "Registration", "Registry", "check_key"]
+
 KEY_PATTERN = re.compile(r"^[a-z0-9_]+\.[a-z0-9_]+$")
 
 

@@ -8,11 +8,18 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from . import osiris_fallback
 from .context import RecordingContext
 from .driver import DriverRegistry, Registry
 
 if TYPE_CHECKING:
     from .check import DriverReport
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests import contract-style drivers directly: give them ``osiris.core.driver``
+    where osiris-pipeline does not."""
+    osiris_fallback.install()
 
 
 @pytest.fixture

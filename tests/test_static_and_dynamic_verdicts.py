@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from osiris.lint.linting import Linter
-from osiris.lint.rules import rule_classes
-from osiris.lint.settings import Settings
+from osiris_driver_kit.linter.linting import Linter
+from osiris_driver_kit.linter.rules import rule_classes
+from osiris_driver_kit.linter.settings import Settings
 
 CHECK = Path(__file__).parent / "check"
 RUNTIME_CODES = {"OSD003", "OSD004", "OSD005", "OSD010", "OSD011", "OSD012", "OSD020",

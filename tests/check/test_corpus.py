@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from osiris.core.check import check_drivers
+from osiris_driver_kit.runtime.check import check_drivers
 
 HERE = Path(__file__).parent
 BROKEN = HERE / "broken"

@@ -6,8 +6,8 @@ import sqlite3
 import subprocess
 import sys
 
-from osiris.core.check.capture import captured_output
-from osiris.core.check.connects import ConnectSpy
+from osiris_driver_kit.runtime.check.capture import captured_output
+from osiris_driver_kit.runtime.check.connects import ConnectSpy
 
 
 def test_output_is_caught_at_the_descriptor_level_and_the_streams_come_back(capfd):

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from osiris.core.discovery import load_drivers
 from osiris.core.driver import DriverRegistry
+from osiris_driver_kit.runtime.discovery import load_drivers
 
 BROKEN = Path(__file__).parent / "broken"
 ORDERS = pd.DataFrame({"id": [1, 2, 3, 4], "amount": [9.5, 20.0, 7.25, 3.0]})

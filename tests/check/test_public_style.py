@@ -4,7 +4,7 @@ check; this is what it finds on them."""
 
 from pathlib import Path
 
-from osiris.core.check import check_drivers, load_scenarios
+from osiris_driver_kit.runtime.check import check_drivers, load_scenarios
 
 PUBLIC_STYLE = Path(__file__).parent / "public_style"
 

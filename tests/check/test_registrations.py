@@ -3,7 +3,7 @@ driver classes that registered nothing, with the contract's exceptions."""
 
 import textwrap
 
-from osiris.core.check import check_drivers
+from osiris_driver_kit.runtime.check import check_drivers
 
 
 def findings(tmp_path, source):

@@ -3,7 +3,7 @@
 import textwrap
 
 import pytest
-from osiris.core.check import ScenarioError, load_scenarios
+from osiris_driver_kit.runtime.check import ScenarioError, load_scenarios
 
 
 def write(tmp_path, text):

@@ -1,7 +1,7 @@
 """osiris-gen as a user runs it: generate, re-run, refuse, force, preview, list."""
 
 import pytest
-from osiris.gen.cli import app
+from osiris_driver_kit.generator.cli import app
 from typer.testing import CliRunner
 
 

@@ -3,8 +3,8 @@
 import os
 
 import pytest
-from osiris.gen.errors import BlockedError
-from osiris.gen.filewriter import (
+from osiris_driver_kit.generator.errors import BlockedError
+from osiris_driver_kit.generator.filewriter import (
     Action,
     Policy,
     RenderedFile,

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from osiris.gen.catalogue import BACKENDS, CATEGORIES
-from osiris.gen.generation import generate
-from osiris.gen.rendering import Request
+from osiris_driver_kit.generator.catalogue import BACKENDS, CATEGORIES
+from osiris_driver_kit.generator.generation import generate
+from osiris_driver_kit.generator.rendering import Request
 
 # The public schema is reference data beside the repository (shared/), never copied in.
 SCHEMA = next((path for path in (
@@ -54,7 +54,7 @@ def test_the_generated_code_passes_ruff(project):
 
 
 def test_the_generated_code_has_no_osiris_lint_finding(project):
-    linted = run(sys.executable, "-m", "osiris.lint", "--no-cache", "--output-format", "concise",
+    linted = run(sys.executable, "-m", "osiris_driver_kit.linter", "--no-cache", "--output-format", "concise",
                  ".", cwd=project)
     assert linted.returncode == 0, linted.stdout + linted.stderr
 
@@ -130,7 +130,7 @@ def test_extractor_transformer_and_writer_run_end_to_end_through_osiris_run(
         conn.execute(f"CREATE TABLE {source} (id BIGINT, amount DOUBLE PRECISION)")
         conn.execute(f"INSERT INTO {source} VALUES (1, 0.5), (2, 2.5), (3, 4.0)")
         try:
-            ran = run(sys.executable, "-c", "from osiris.core.cli import main; main()",
+            ran = run(sys.executable, "-c", "from osiris_driver_kit.runtime.cli import main; main()",
                       "pipeline.yaml", "--drivers", str(project / "drivers"), cwd=tmp_path)
             assert ran.returncode == 0, ran.stdout + ran.stderr
             rows = conn.execute(f"SELECT id, amount FROM {target} ORDER BY id").fetchall()

@@ -1,9 +1,9 @@
 """Names a user types: validated, aliases resolved, turned into the contract's names."""
 
 import pytest
-from osiris.gen.catalogue import canonical_name, known_backend
-from osiris.gen.errors import UsageError
-from osiris.gen.naming import DriverNames, check_category, check_name
+from osiris_driver_kit.generator.catalogue import canonical_name, known_backend
+from osiris_driver_kit.generator.errors import UsageError
+from osiris_driver_kit.generator.naming import DriverNames, check_category, check_name
 
 
 @pytest.mark.parametrize("name", ["postgres", "my_api", "s3", "a" * 25])

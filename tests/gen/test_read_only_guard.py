@@ -3,7 +3,7 @@
 import importlib.util
 
 import pytest
-from osiris.gen.rendering import render_template
+from osiris_driver_kit.generator.rendering import render_template
 
 
 @pytest.fixture(scope="module")

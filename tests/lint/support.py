@@ -5,9 +5,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from osiris.lint.linting import Linter
-from osiris.lint.rules import rule_classes
-from osiris.lint.settings import Settings
+from osiris_driver_kit.linter.linting import Linter
+from osiris_driver_kit.linter.rules import rule_classes
+from osiris_driver_kit.linter.settings import Settings
 
 
 def all_codes() -> frozenset[str]:

@@ -4,11 +4,11 @@
 import textwrap
 
 import libcst as cst
-from osiris.lint.dataflow import ValueFlow, anchor, arguments_by_parameter, key, labels_of
-from osiris.lint.drivers import find_drivers
-from osiris.lint.filestate import PerFile
-from osiris.lint.flow import Flow
-from osiris.lint.walk import Walk
+from osiris_driver_kit.linter.dataflow import ValueFlow, anchor, arguments_by_parameter, key, labels_of
+from osiris_driver_kit.linter.drivers import find_drivers
+from osiris_driver_kit.linter.filestate import PerFile
+from osiris_driver_kit.linter.flow import Flow
+from osiris_driver_kit.linter.walk import Walk
 
 
 def parse(source):

@@ -7,13 +7,13 @@ import sys
 
 import libcst as cst
 import pytest
-from osiris.lint.cache import Cache
-from osiris.lint.engine import Engine
-from osiris.lint.linting import Linter
-from osiris.lint.rule import ProjectRule, Rule
-from osiris.lint.rules import rule_classes
-from osiris.lint.settings import Settings
-from osiris.lint.source import parse
+from osiris_driver_kit.linter.cache import Cache
+from osiris_driver_kit.linter.engine import Engine
+from osiris_driver_kit.linter.linting import Linter
+from osiris_driver_kit.linter.rule import ProjectRule, Rule
+from osiris_driver_kit.linter.rules import rule_classes
+from osiris_driver_kit.linter.settings import Settings
+from osiris_driver_kit.linter.source import parse
 
 from .conftest import CLEAN_EXTRACTOR, PRINTING_WRITER
 from .support import lint_files
@@ -172,10 +172,10 @@ def test_the_linter_imports_neither_pandas_nor_the_runtime(project):
     project.write("csv_writer_driver.py", PRINTING_WRITER)
     probe = ("import sys, runpy\n"
              "sys.argv = ['osiris-lint', '--no-cache', 'csv_writer_driver.py']\n"
-             "try:\n    runpy.run_module('osiris.lint', run_name='__main__')\n"
+             "try:\n    runpy.run_module('osiris_driver_kit.linter', run_name='__main__')\n"
              "except SystemExit:\n    pass\n"
              "print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] == 'pandas'"
-             " or m.startswith('osiris.core')))\n")
+             " or m.split('.')[0] == 'osiris' or m.startswith('osiris_driver_kit.runtime')))\n")
     done = subprocess.run([sys.executable, "-c", probe], cwd=project.root, capture_output=True,
                           text=True)
     assert done.stdout.splitlines()[-1] == "LOADED []", done.stdout + done.stderr

@@ -2,7 +2,7 @@
 of that rule, an INVALID one exactly the findings its `# expect: CODE` markers name."""
 
 import pytest
-from osiris.lint.rules import rule_classes
+from osiris_driver_kit.linter.rules import rule_classes
 
 from .support import lint_files
 

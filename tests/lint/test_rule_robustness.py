@@ -2,7 +2,7 @@
 each rule's own findings, so a crash in a VALID example would otherwise go unseen."""
 
 import pytest
-from osiris.lint.rules import rule_classes
+from osiris_driver_kit.linter.rules import rule_classes
 
 from .support import lint_files
 

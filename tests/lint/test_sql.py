@@ -2,7 +2,7 @@
 read-only is judged on tokens and statement kinds, never on substrings."""
 
 import pytest
-from osiris.lint.sql import MYSQL, changes, is_read_only, looks_like_statement, tokens
+from osiris_driver_kit.linter.sql import MYSQL, changes, is_read_only, looks_like_statement, tokens
 
 READ_ONLY = [
     "SELECT updated_at, created_by, REPLACE(name, 'a', 'b') FROM t -- drop later",

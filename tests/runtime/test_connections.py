@@ -2,8 +2,8 @@
 with ${VAR} taken from the environment."""
 
 import pytest
-from osiris.core.connections import Connections, find_connections
-from osiris.core.errors import ConnectionsError
+from osiris_driver_kit.runtime.connections import Connections, find_connections
+from osiris_driver_kit.runtime.errors import ConnectionsError
 
 FILE = """
 connections:

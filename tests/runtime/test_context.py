@@ -5,9 +5,9 @@ import json
 
 import numpy as np
 import pytest
-from osiris.core.context import RunContext
-from osiris.core.masking import SecretMasker
-from osiris.core.runlog import RunLog
+from osiris_driver_kit.runtime.context import RunContext
+from osiris_driver_kit.runtime.masking import SecretMasker
+from osiris_driver_kit.runtime.runlog import RunLog
 
 
 @pytest.fixture

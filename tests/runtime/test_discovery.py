@@ -5,9 +5,9 @@ import sys
 import textwrap
 
 import pytest
-from osiris.core.discovery import load_drivers
 from osiris.core.driver import DriverRegistry
-from osiris.core.errors import OsirisError
+from osiris_driver_kit.runtime.discovery import load_drivers
+from osiris_driver_kit.runtime.errors import OsirisError
 
 DRIVER = """
 from osiris.core.driver import DriverRegistry

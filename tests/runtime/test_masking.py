@@ -2,7 +2,7 @@
 and so is every occurrence of a secret value inside other strings."""
 
 import pytest
-from osiris.core.masking import MASK, SecretMasker, is_secret_key, secret_values
+from osiris_driver_kit.runtime.masking import MASK, SecretMasker, is_secret_key, secret_values
 
 
 @pytest.mark.parametrize("key", ["password", "PASSWORD", "db_password", "passwd", "pwd",

@@ -4,7 +4,7 @@ the file, the step and the fix, and all problems are reported together."""
 import textwrap
 
 import pytest
-from osiris.core.pipeline import PipelineError, load_pipeline
+from osiris_driver_kit.runtime.pipeline import PipelineError, load_pipeline
 
 
 def pipeline(tmp_path, text):

@@ -3,7 +3,7 @@ clear errors, and isolation between tests."""
 
 import pytest
 from osiris.core.driver import DriverRegistry, Registry
-from osiris.core.errors import DriverNotFoundError, RegistryError
+from osiris_driver_kit.runtime.errors import DriverNotFoundError, RegistryError
 
 
 class CsvWriterDriver:

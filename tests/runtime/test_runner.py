@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from osiris.core.connections import Connections
-from osiris.core.discovery import load_drivers
 from osiris.core.driver import DriverRegistry
-from osiris.core.pipeline import load_pipeline
-from osiris.core.planning import plan_run
-from osiris.core.runner import run_plan
+from osiris_driver_kit.runtime.connections import Connections
+from osiris_driver_kit.runtime.discovery import load_drivers
+from osiris_driver_kit.runtime.pipeline import load_pipeline
+from osiris_driver_kit.runtime.planning import plan_run
+from osiris_driver_kit.runtime.runner import run_plan
 
 FIXTURE_DRIVERS = Path(__file__).parent / "fixture_drivers"
 
