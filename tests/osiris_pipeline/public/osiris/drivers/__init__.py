@@ -1,0 +1,1 @@
+"""Osiris driver implementations."""
