@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 
 from .check import check_drivers, find_check_file, load_scenarios
 from .check.output import RENDERERS
+from .components import register_components
 from .connections import find_connections
 from .console import Console
 from .discovery import load_drivers
@@ -51,6 +52,10 @@ def run_command(
     drivers: Annotated[list[str] | None, typer.Option(
         "--drivers", "-d", help="Folder, file or dotted package of driver modules to load "
         "(repeatable; default: ./drivers if it exists).")] = None,
+    components: Annotated[Path | None, typer.Option(
+        "--components", "-c", help="Folder of component specs (<name>/spec.yaml) whose "
+        "x-runtime.driver registers a driver, as osiris-pipeline does (default: "
+        "./components if it exists).")] = None,
     connections: Annotated[Path | None, typer.Option(
         help="Connections file (default: ./osiris_connections.yaml if it exists).")] = None,
     runs_dir: Annotated[Path, typer.Option(help="Where run folders are created.")]
@@ -65,6 +70,10 @@ def run_command(
         for target in drivers if drivers is not None else _default_drivers():
             for failure in load_drivers(target).failures:
                 errors.line(f"{errors.paint('warning', 'red')}: {failure.describe()}")
+        specs = components if components is not None else _default_components()
+        if specs is not None:
+            for problem in register_components(specs, DriverRegistry.active()).problems:
+                errors.line(f"{errors.paint('warning', 'red')}: {problem}")
         plan = plan_run(parsed, DriverRegistry.active(), find_connections(connections, Path.cwd()),
                         os.environ)
     except OsirisError as exc:
@@ -114,6 +123,10 @@ def check_command(
 
 def _default_drivers() -> list[str]:
     return ["drivers"] if Path("drivers").is_dir() else []
+
+
+def _default_components() -> Path | None:
+    return Path("components") if Path("components").is_dir() else None
 
 
 def main() -> None:

@@ -1,8 +1,11 @@
-"""``RunContext``: the ``ctx`` a driver receives.
+"""The ``ctx`` a driver receives.
 
-Its whole driver-facing API is the contract's (rule OSD006): ``log_metric``,
-``log_event`` and ``output_dir``. Everything it records goes through a
-``RunLog``, which masks secrets before anything is kept or written.
+``RunContext`` offers the contract's whole driver-facing API (rule OSD006):
+``log_metric``, ``log_event`` and ``output_dir``. Drivers registered through a component
+spec get ``PipelineContext``, what osiris-pipeline's local runner gives them: the same
+without ``log_event`` (its runner records a failed step itself), so a driver that would
+fail there fails here too. Everything either records goes through a ``RunLog``, which
+masks secrets before anything is kept or written.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from typing import Any
 from .runlog import RunLog
 
 
-class RunContext:
+class PipelineContext:
+    """osiris-pipeline's ctx: ``log_metric`` and ``output_dir``."""
+
     def __init__(self, step_id: str, log: RunLog, output_dir: Path) -> None:
         self.step_id = step_id
         self._log = log
@@ -29,6 +34,16 @@ class RunContext:
         merged = {**(tags or {}), **extra_tags}
         self._log.metric(self.step_id, name, value, unit=unit, tags=merged or None)
 
+    @property
+    def output_dir(self) -> Path:
+        """The step's own folder, created on first use."""
+        self._output_dir.mkdir(parents=True, exist_ok=True)
+        return self._output_dir
+
+
+class RunContext(PipelineContext):
+    """The contract's ctx: ``log_metric``, ``log_event`` and ``output_dir``."""
+
     def log_event(self, name: str, payload: Mapping[str, Any] | None = None, **fields: Any) -> None:
         """Record an event: ``log_event("step_failed", {"error": ...})``; keyword fields
         (the public Osiris ``log_event(name, **data)`` form) are merged into the payload."""
@@ -39,12 +54,6 @@ class RunContext:
                 f"log_event({name!r}, payload) needs a dict payload, got {type(payload).__name__}"
             )
         self._log.event(self.step_id, name, {**(payload or {}), **fields})
-
-    @property
-    def output_dir(self) -> Path:
-        """The step's own folder, created on first use."""
-        self._output_dir.mkdir(parents=True, exist_ok=True)
-        return self._output_dir
 
 
 class RecordingContext(RunContext):

@@ -96,7 +96,7 @@ def _module_name(file: Path) -> tuple[Path, str]:
 
 
 def _modules_in_package(package: str) -> list[tuple[str, Path | None]]:
-    _forget(package)
+    forget_module(package)
     try:
         spec = importlib.util.find_spec(package)
     except (ImportError, ValueError) as exc:
@@ -131,24 +131,24 @@ def _submodules(package: str, locations: list[str]) -> list[tuple[str, Path | No
 def _import_all(modules: list[tuple[str, Path | None]]) -> DiscoveryResult:
     result = DiscoveryResult()
     for name, _ in modules:
-        _forget(name)
+        forget_module(name)
     for name, file in modules:
         try:
             importlib.import_module(name)
         except (Exception, SystemExit) as exc:
-            result.failures.append(_failure(name, file, exc))
+            result.failures.append(failure_of(name, file, exc))
         else:
             result.modules.append(name)
     return result
 
 
-def _forget(name: str) -> None:
+def forget_module(name: str) -> None:
     """Drop a module so that importing it runs its registrations again."""
     for loaded in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
         del sys.modules[loaded]
 
 
-def _failure(name: str, file: Path | None, exc: BaseException) -> ImportFailure:
+def failure_of(name: str, file: Path | None, exc: BaseException) -> ImportFailure:
     frames = traceback.extract_tb(exc.__traceback__)
     file = file or _file_of(sys.modules.get(name))
     line = None
@@ -161,7 +161,18 @@ def _failure(name: str, file: Path | None, exc: BaseException) -> ImportFailure:
 
 
 def _summary(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"
+    return f"{type(exc).__name__}: {exc}{_registry_hint(exc)}"
+
+
+def _registry_hint(exc: BaseException) -> str:
+    """Why an import-time registration fails when osiris-pipeline is installed."""
+    if not (isinstance(exc, TypeError) and "register()" in str(exc)
+            and "osiris.core.driver" in sys.modules and not osiris_fallback.provided_by_kit()):
+        return ""
+    return (" (osiris-pipeline is installed, and its DriverRegistry.register is an instance "
+            "method taking a factory: register this driver through a component spec, "
+            "components/<key>/spec.yaml with x-runtime.driver: package.module.Class, and "
+            "pass --components; or run it where osiris-pipeline is not installed)")
 
 
 def _file_of(module) -> Path | None:

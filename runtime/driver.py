@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
+from ..contract.targets import Target
 from .errors import DriverNotFoundError, RegistryError
 
 __all__ = ["Driver", "DriverFactory", "DriverRegistry", "Registration", "Registry", "check_key"]
@@ -44,6 +45,7 @@ class Registration:
     key: str
     target: Driver | DriverFactory
     origin: str  # "module.QualName" of the driver (or factory), to recognise re-imports
+    runtime: Target = Target.CONTRACT  # whose runtime the driver is written for
 
     def driver(self) -> Driver:
         if _is_driver_instance(self.target):
@@ -76,14 +78,18 @@ class Registry:
     def __init__(self) -> None:
         self._entries: dict[str, Registration] = {}
 
-    def register(self, key: str, target: Driver | DriverFactory) -> None:
+    def register(self, key: str, target: Driver | DriverFactory, *,
+                 runtime: Target = Target.CONTRACT, origin: str | None = None) -> None:
+        """Register ``target`` under ``key``. Drivers registered through a component spec
+        pass ``runtime=Target.OSIRIS_PIPELINE`` (the runner then calls them as
+        osiris-pipeline does) and their ``origin``, the spec's ``x-runtime.driver``."""
         check_key(key)
         if not (_is_driver_instance(target) or callable(target)):
             raise RegistryError(
                 f"Cannot register {target!r} as {key!r}: pass a driver instance "
                 f"(an object with a run() method) or a zero-argument factory that returns one."
             )
-        entry = Registration(key, target, _origin(target))
+        entry = Registration(key, target, origin or _origin(target), runtime)
         taken = self._entries.get(key)
         if taken is not None and taken.origin != entry.origin:
             raise RegistryError(
@@ -94,10 +100,13 @@ class Registry:
         self._entries[key] = entry
 
     def get(self, key: str) -> Driver:
+        return self.registration(key).driver()
+
+    def registration(self, key: str) -> Registration:
         entry = self._entries.get(key)
         if entry is None:
             raise DriverNotFoundError(self.missing_message(key))
-        return entry.driver()
+        return entry
 
     def unregister(self, key: str) -> None:
         self._entries.pop(key, None)

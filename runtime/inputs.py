@@ -3,20 +3,18 @@ Osiris runner builds them, so drivers written for it run here unchanged."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
-
-def input_key(step_id: str) -> str:
-    """``df_<step_id>`` with every character outside ``[0-9A-Za-z_]`` as ``_``."""
-    return "df_" + re.sub(r"[^0-9A-Za-z_]", "_", step_id)
+from ..contract.targets import Target, input_key
 
 
-def build_inputs(needs: tuple[str, ...], results: Mapping[str, dict[str, Any]]) -> dict | None:
+def build_inputs(needs: tuple[str, ...], results: Mapping[str, dict[str, Any]],
+                 runtime: Target = Target.CONTRACT) -> dict | None:
     """``None`` for a step without upstreams (extractors); otherwise each upstream's
-    result under its id, its DataFrame under ``df_<id>``, and the only DataFrame
-    (when there is exactly one) under ``df`` as well."""
+    result under its id, its DataFrame under ``df_<id>``, and, for contract drivers, the
+    only DataFrame (when there is exactly one) under ``df`` as well: osiris-pipeline
+    never passes ``df``."""
     if not needs:
         return None
     inputs: dict[str, Any] = {}
@@ -27,6 +25,6 @@ def build_inputs(needs: tuple[str, ...], results: Mapping[str, dict[str, Any]]) 
         if result.get("df") is not None:
             inputs[input_key(upstream)] = result["df"]
             frames.append(result["df"])
-    if len(frames) == 1:
+    if len(frames) == 1 and runtime is Target.CONTRACT:
         inputs["df"] = frames[0]
     return inputs

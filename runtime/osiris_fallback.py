@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import importlib.abc
 import importlib.machinery
+import os
 import sys
+from collections.abc import Iterator
 from types import ModuleType
 
 from . import driver as kit_driver
@@ -41,13 +43,35 @@ class _FallbackLoader(importlib.abc.Loader):
             module.__doc__ = "Provided by osiris-driver-kit: osiris-pipeline is not installed."
 
 
+class _FoldersOnSysPath:
+    """The ``__path__`` of a fallback package: its folders on ``sys.path`` *now*, looked
+    up on every import as a namespace package's path is. So an ``osiris`` folder that
+    joins ``sys.path`` later (an osiris-pipeline checkout whose drivers a component spec
+    names) still provides ``osiris.drivers`` after a contract driver made ``osiris``."""
+
+    def __init__(self, package: str) -> None:
+        self._parts = package.split(".")
+
+    def __iter__(self) -> Iterator[str]:
+        for entry in list(sys.path):
+            folder = os.path.join(entry or os.curdir, *self._parts)
+            if os.path.isdir(folder):
+                yield folder
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __repr__(self) -> str:
+        return f"_FoldersOnSysPath({'.'.join(self._parts)!r})"
+
+
 class OsirisFallbackFinder(importlib.abc.MetaPathFinder):
     """Answers for the three contract modules when no other finder could."""
 
     def find_spec(self, fullname, path=None, target=None):
         if fullname in PACKAGES:
             spec = importlib.machinery.ModuleSpec(fullname, _FallbackLoader(), is_package=True)
-            spec.submodule_search_locations = []
+            spec.submodule_search_locations = _FoldersOnSysPath(fullname)  # type: ignore[assignment]
             return spec
         if fullname == DRIVER_MODULE:
             return importlib.machinery.ModuleSpec(fullname, _FallbackLoader())

@@ -24,8 +24,8 @@ from typing import Any
 
 import yaml
 
+from ..contract.targets import input_key
 from .errors import OsirisError
-from .inputs import input_key
 
 PIPELINE_KEYS = {"name", "description", "version", "steps"}
 STEP_KEYS = {"id", "driver", "config", "needs", "description"}

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .components import SpecDriverFactory
 from .connections import DEFAULT_FILE, Connections
 from .driver import Registry
 from .errors import OsirisError
@@ -48,6 +49,11 @@ def plan_run(pipeline: Pipeline, registry: Registry, connections: Connections | 
         where = f"{pipeline.source}: step {step.id!r}"
         if step.driver not in registry:
             problems.append(f"{where}: {registry.missing_message(step.driver)}")
+        elif isinstance(factory := registry.registration(step.driver).target, SpecDriverFactory):
+            try:
+                factory.load()
+            except OsirisError as exc:
+                problems.append(f"{where}: {exc}")
         try:
             planned.append(PlannedStep(step, _resolve_config(step, connections, env)))
         except OsirisError as exc:

@@ -15,7 +15,8 @@ from typing import Any, Protocol
 
 import yaml
 
-from .context import RunContext
+from ..contract.targets import Target
+from .context import PipelineContext, RunContext
 from .driver import Registry
 from .inputs import build_inputs
 from .logcapture import logs_to_file
@@ -99,11 +100,13 @@ def _execute(plan: RunPlan, registry: Registry, run_dir: Path, log: RunLog,
         if progress:
             progress.step_started(index, len(plan.steps), planned)
         log.event(step.id, "step_start", {"driver": step.driver})
-        ctx = RunContext(step.id, log, run_dir / "steps" / slug(step.id))
+        registration = registry.registration(step.driver)
+        context = RunContext if registration.runtime is Target.CONTRACT else PipelineContext
+        ctx = context(step.id, log, run_dir / "steps" / slug(step.id))
         started = time.perf_counter()
         try:
-            inputs = build_inputs(step.needs, results)
-            result = registry.get(step.driver).run(
+            inputs = build_inputs(step.needs, results, registration.runtime)
+            result = registration.driver().run(
                 step_id=step.id, config=copy.deepcopy(planned.config), inputs=inputs, ctx=ctx)
             if not isinstance(result, dict):
                 raise ReturnShapeError(

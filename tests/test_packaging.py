@@ -1,6 +1,8 @@
 """One distribution, installed under its own name (``osiris_driver_kit``): nothing under
 ``osiris``, which belongs to osiris-pipeline."""
 
+import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -33,3 +35,93 @@ def test_the_wheel_installs_only_the_kit_package_and_nothing_under_osiris(tmp_pa
     [wheel] = tmp_path.glob("*.whl")
     top_level = {name.split("/")[0] for name in zipfile.ZipFile(wheel).namelist()}
     assert {t for t in top_level if not t.endswith(".dist-info")} == {"osiris_driver_kit"}
+
+
+OSIRIS_PIPELINE = "osiris-pipeline==0.5.7"
+PUBLIC = ROOT / "tests" / "osiris_pipeline" / "public"
+VERIFY_INSTALL = r'''
+import base64, hashlib, importlib.metadata as md, json, sys
+theirs = md.distribution("osiris-pipeline")
+changed = []
+for file in theirs.files:
+    if file.hash is None:
+        continue
+    digest = hashlib.new(file.hash.mode, file.locate().read_bytes()).digest()
+    if base64.urlsafe_b64encode(digest).rstrip(b"=").decode() != file.hash.value:
+        changed.append(str(file))
+ours = [str(f) for f in md.distribution("osiris-driver-kit").files]
+import osiris.core.driver as driver
+print(json.dumps({"changed": changed, "checked": sum(f.hash is not None for f in theirs.files),
+                  "ours_under_osiris": [f for f in ours if f.split("/")[0] in ("osiris", "components")],
+                  "driver_file": driver.__file__,
+                  "populates": hasattr(driver.DriverRegistry, "populate_from_component_specs")}))
+'''
+SEED_DRIVER = '''
+from osiris.core.driver import DriverRegistry
+
+
+class SeedExtractorDriver:
+    def run(self, step_id, config, inputs, ctx):
+        return {}
+
+
+DriverRegistry.register("seed.extractor", SeedExtractorDriver())
+'''
+
+
+@pytest.fixture(scope="module")
+def kit_wheel(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(folder),
+                    str(ROOT)], check=True, capture_output=True)
+    [wheel] = folder.glob("*.whl")
+    return wheel
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kit_first", [False, True], ids=["osiris-pipeline-first", "kit-first"])
+def test_the_kit_installs_beside_osiris_pipeline_and_leaves_it_whole(tmp_path, kit_wheel,
+                                                                      kit_first):
+    """Both from the package index into one venv, in either order: every file of
+    osiris-pipeline keeps its RECORD hash, ``import osiris.core.driver`` is theirs, and
+    osiris-run runs their drivers from their specs."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    installs = [[str(kit_wheel)], [OSIRIS_PIPELINE]]
+    for packages in installs if kit_first else installs[::-1]:
+        done = subprocess.run([str(python), "-m", "pip", "install", "-q", *packages],
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr[-3000:]
+
+    verified = subprocess.run([str(python), "-c", VERIFY_INSTALL], capture_output=True,
+                              text=True, cwd=tmp_path)
+    assert verified.returncode == 0, verified.stderr
+    facts = json.loads(verified.stdout)
+    assert facts["checked"] > 100 and facts["changed"] == []
+    assert facts["ours_under_osiris"] == []
+    assert facts["driver_file"].startswith(str(venv)) and facts["populates"]
+
+    project = tmp_path / "project"
+    shutil.copytree(PUBLIC, project, ignore=shutil.ignore_patterns("__pycache__"))
+    (project / "data").mkdir()
+    (project / "data" / "in.csv").write_text("id,name\n1,ann\n2,bob\n")
+    (project / "pipeline.yaml").write_text(
+        "steps:\n"
+        "  - {id: extract, driver: filesystem.csv_extractor, config: {path: data/in.csv}}\n"
+        "  - {id: load, driver: filesystem.csv_writer, needs: [extract],"
+        " config: {path: out/names.csv}}\n")
+    ran = subprocess.run([str(venv / "bin" / "osiris-run"), "pipeline.yaml"], cwd=project,
+                         capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert (project / "out" / "names.csv").read_text() == "id,name\n1,ann\n2,bob\n"
+
+    # A contract-style driver meets osiris-pipeline's registry: a clear error, not a mystery.
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "seed_extractor_driver.py").write_text(SEED_DRIVER)
+    (seeds / "pipeline.yaml").write_text("steps:\n  - {id: e, driver: seed.extractor}\n")
+    seeded = subprocess.run([str(venv / "bin" / "osiris-run"), "pipeline.yaml", "--drivers", "."],
+                            cwd=seeds, capture_output=True, text=True)
+    assert seeded.returncode == 2
+    assert "its DriverRegistry.register is an instance method taking a factory" in seeded.stderr
