@@ -18,16 +18,21 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import ConnectionsError
+from .variables import expand
+from .yamlfile import InputFileError, load_yaml_file
 
 DEFAULT_FILE = "osiris_connections.yaml"
-_ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class ResolvedConnection:
+    settings: dict[str, Any]
+    substituted: frozenset[str] = field(default_factory=frozenset)  # values from ${VAR}s
 
 
 @dataclass(frozen=True)
@@ -43,9 +48,9 @@ class Connections:
                 f"{{family: {{alias: {{...}}}}}}) or pass another with --connections FILE."
             )
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            raise ConnectionsError(f"{path}: invalid YAML: {exc}") from exc
+            data = load_yaml_file(path, "connections file")
+        except InputFileError as exc:
+            raise ConnectionsError(str(exc)) from None
         families = data.get("connections") if isinstance(data, Mapping) else None
         if not isinstance(families, Mapping) or not all(
             isinstance(aliases, Mapping) and all(isinstance(c, Mapping) for c in aliases.values())
@@ -59,6 +64,11 @@ class Connections:
 
     def resolve(self, reference: str, env: Mapping[str, str] | None = None) -> dict[str, Any]:
         """The settings behind ``@family.alias`` with ``${VAR}`` taken from ``env``."""
+        return self.resolve_connection(reference, env).settings
+
+    def resolve_connection(self, reference: str,
+                           env: Mapping[str, str] | None = None) -> ResolvedConnection:
+        """The settings behind ``@family.alias``, and the values its ``${VAR}``s gave."""
         family, alias = parse_reference(reference)
         aliases = self.families.get(family)
         if aliases is None:
@@ -74,8 +84,11 @@ class Connections:
                 f"{alias!r} (aliases: {', '.join(sorted(aliases))})."
             )
         settings = {k: v for k, v in aliases[alias].items() if k != "default"}
-        return _substitute(settings, f"@{family}.{alias}", self.source,
-                           os.environ if env is None else env)
+        expansion = expand(settings, os.environ if env is None else env)
+        if expansion.missing:
+            raise ConnectionsError(expansion.missing_message(
+                f"connection @{family}.{alias} in {self.source}"))
+        return ResolvedConnection(expansion.value, frozenset(expansion.used.values()))
 
     def _default_alias(self, family: str, aliases: Mapping[str, Any], reference: str) -> str:
         marked = [a for a, c in aliases.items() if c.get("default") is True]
@@ -108,21 +121,3 @@ def find_connections(explicit: Path | None, cwd: Path) -> Connections | None:
         return Connections.load(explicit)
     candidate = cwd / DEFAULT_FILE
     return Connections.load(candidate) if candidate.is_file() else None
-
-
-def _substitute(value: Any, connection: str, source: Path, env: Mapping[str, str]) -> Any:
-    if isinstance(value, str):
-        def replace(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name not in env:
-                raise ConnectionsError(
-                    f"Environment variable {name} is not set, but connection {connection} "
-                    f"in {source} needs it; export {name}=... before running."
-                )
-            return env[name]
-        return _ENV_REFERENCE.sub(replace, value)
-    if isinstance(value, Mapping):
-        return {k: _substitute(v, connection, source, env) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_substitute(v, connection, source, env) for v in value]
-    return value

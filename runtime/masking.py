@@ -1,73 +1,110 @@
 """Keep secrets off disk and off the terminal.
 
-A value is a secret when its key names one (``password``, ``api_key``,
-``db_password``, ``clientSecret``...). Masking replaces such entries with
-``***`` and every literal occurrence of a known secret value (also
-percent-encoded, as it appears in connection URLs) inside any other string.
+A value is a secret by *place* (stored under a key that names one: ``password``,
+``api_key``, ``db_password``, ``clientSecret``, ``pass``, ``auth``...) or by
+*provenance* (an environment variable substituted into a connection: ``dsn:
+"host=db password=${PGPASSWORD}"``). Masking replaces entries under secret keys with
+``***``, and in any text every whole occurrence of a known secret value, in the forms it
+takes on the way out (as is, URL-encoded, JSON-escaped, repr()-escaped), plus the
+password of any ``user:password@`` URL and any ``password=...`` DSN entry.
+
+It never damages the record: an occurrence inside a longer word is left alone (a
+password ``postgres`` does not turn ``postgres.extractor`` into ``***.extractor``), so are
+the pipeline's own identifiers, and values shorter than ``MIN_SECRET_LENGTH`` are masked
+only by place. It runs in linear time: ``str.find`` per secret form and hand-written
+scans for URLs and DSNs, no backtracking regular expression.
 """
 
 from __future__ import annotations
 
+import bisect
+import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import quote, quote_plus
 
 MASK = "***"
+MIN_SECRET_LENGTH = 4  # shorter values would mask ordinary words; masked by place only
 
-# The secret names of contract rule OSD030, compared without case or separators.
+# Secret key names, compared without case or separators: contained anywhere ...
 SECRET_WORDS = (
     "password", "passwd", "pwd", "secret", "token",
-    "apikey", "privatekey", "accesskey",
+    "apikey", "privatekey", "accesskey", "credential",
 )
+# ... or standing as a whole word of the key (``pass``, ``db_auth``; not ``passenger``).
+SECRET_KEY_PARTS = frozenset({"pass", "auth", "authorization", "dsn"})
 
-# user:password@ in any URL, even when the password is not a known value.
-_URL_USERINFO = re.compile(r"(?P<head>[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*:)[^@\s/]+@")
+# key=value entries of DSNs and query strings whose value is a secret.
+_DSN_ENTRY = re.compile(
+    r"(?i)(?<![a-z0-9_])(?:password|passwd|pwd|pass|secret|token|api_?key|access_?key)"
+    r"[ \t]*=[ \t]*")
+_DSN_VALUE_END = re.compile(r"[\s;&,'\"]")
+_URL_USERINFO = re.compile(r"://[^/@\s?#:]*:([^/@\s?#]+)@")
 
 
 def is_secret_key(key: object) -> bool:
     if not isinstance(key, str):
         return False
     folded = re.sub(r"[^a-z0-9]", "", key.lower())
-    return any(word in folded for word in SECRET_WORDS)
+    if any(word in folded for word in SECRET_WORDS):
+        return True
+    words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", key).lower()
+    return any(part in SECRET_KEY_PARTS for part in re.split(r"[^a-z0-9]+", words))
 
 
 def secret_values(data: Any) -> set[str]:
     """Every string (or number) stored under a secret key, at any depth."""
     found: set[str] = set()
-    if isinstance(data, Mapping):
-        for key, value in data.items():
-            if is_secret_key(key) and isinstance(value, (str, int, float)) and str(value):
-                found.add(str(value))
-            else:
-                found |= secret_values(value)
-    elif isinstance(data, (list, tuple)):
-        for item in data:
-            found |= secret_values(item)
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, Mapping):
+            for key, value in item.items():
+                if is_secret_key(key) and isinstance(value, (str, int, float)) and str(value):
+                    found.add(str(value))
+                else:
+                    pending.append(value)
+        elif isinstance(item, (list, tuple)):
+            pending.extend(item)
     return found
 
 
-class SecretMasker:
-    """Masks a fixed set of secret values, plus secret keys and URL passwords anywhere."""
+def secret_forms(secret: str) -> set[str]:
+    """The ways a secret is written on its way into a message or a record."""
+    return {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1],
+            repr(secret)[1:-1], secret.encode("unicode_escape").decode("ascii")}
 
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
+
+class SecretMasker:
+    """Masks a fixed set of secret values, plus secret keys, URL passwords and DSN
+    passwords anywhere; ``protected`` strings (the pipeline's identifiers) are never
+    masked."""
+
+    def __init__(self, secrets: Iterable[str] = (), protected: Iterable[str] = ()) -> None:
         self._secrets = frozenset(s for s in secrets if s)
-        variants = set()
-        for secret in self._secrets:
-            if secret:
-                variants |= {secret, quote(secret, safe=""), quote_plus(secret)}
-        # Longest first, so that a secret containing another one is masked whole.
-        ordered = sorted(variants, key=len, reverse=True)
-        self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        forms = {f for s in self._secrets if len(s) >= MIN_SECRET_LENGTH for f in secret_forms(s)}
+        self._patterns = [_whole_word(form) for form in sorted(forms, key=len, reverse=True)]
+        self._protected = frozenset(p for p in protected if p)
 
     def add(self, secrets: Iterable[str]) -> SecretMasker:
         """A masker that also knows ``secrets``."""
-        return SecretMasker(self._secrets | set(secrets))
+        return SecretMasker(self._secrets | set(secrets), self._protected)
+
+    def protect(self, identifiers: Iterable[str]) -> SecretMasker:
+        """A masker that also leaves ``identifiers`` whole."""
+        return SecretMasker(self._secrets, self._protected | set(identifiers))
 
     def text(self, value: str) -> str:
-        if self._pattern is not None:
-            value = self._pattern.sub(MASK, value)
-        return _URL_USERINFO.sub(lambda m: m.group("head") + MASK + "@", value)
+        spans = [*self._secret_spans(value), *_userinfo_spans(value), *_dsn_spans(value)]
+        if not spans:
+            return value
+        pieces, position = [], 0
+        for start, end in _merged(spans):
+            pieces += [value[position:start], MASK]
+            position = end
+        pieces.append(value[position:])
+        return "".join(pieces)
 
     def value(self, value: Any) -> Any:
         """A copy of ``value`` with secrets masked (dicts, lists, strings; others as is)."""
@@ -82,3 +119,78 @@ class SecretMasker:
             return [self.value(item) for item in value]
         return value
 
+    def _secret_spans(self, text: str) -> Iterator[tuple[int, int]]:
+        shield: _Shield | None = None
+        for pattern in self._patterns:
+            for match in pattern.finditer(text):
+                if shield is None:
+                    shield = _Shield(text, self._protected)
+                if not shield.covers(match.start(), match.end()):
+                    yield match.span()
+
+
+def _whole_word(form: str) -> re.Pattern[str]:
+    """``form`` where no letter or digit is glued to an end that is itself one."""
+    head = r"(?<![^\W_])" if form[0].isalnum() else ""
+    tail = r"(?![^\W_])" if form[-1].isalnum() else ""
+    return re.compile(head + re.escape(form) + tail)
+
+
+class _Shield:
+    """Where the protected identifiers stand in one text."""
+
+    def __init__(self, text: str, words: frozenset[str]) -> None:
+        self._spans = sorted(
+            (start, start + len(word)) for word in words for start in _finds(text, word))
+        self._starts = [start for start, _ in self._spans]
+        self._longest = max(map(len, words), default=0)
+
+    def covers(self, start: int, end: int) -> bool:
+        low = bisect.bisect_left(self._starts, end - self._longest)
+        high = bisect.bisect_right(self._starts, start)
+        return any(e >= end for _, e in self._spans[low:high])
+
+
+def _finds(text: str, word: str) -> Iterator[int]:
+    start = text.find(word)
+    while start != -1:
+        yield start
+        start = text.find(word, start + 1)
+
+
+def _userinfo_spans(text: str) -> Iterator[tuple[int, int]]:
+    """The password of every ``scheme://user:password@``. Anchored on ``://`` with
+    character classes that exclude what follows them, so no match attempt reads past
+    the next URL delimiter: linear time, unlike a pattern that starts at the scheme."""
+    for match in _URL_USERINFO.finditer(text):
+        yield match.span(1)
+
+
+def _dsn_spans(text: str) -> Iterator[tuple[int, int]]:
+    """The value of every ``password=...`` (quoted, or up to a separator or quote); the
+    search goes on after the value, so every character is read once."""
+    entry = _DSN_ENTRY.search(text)
+    while entry:
+        start = entry.end()
+        if start < len(text) and text[start] in "'\"":
+            close = text.find(text[start], start + 1)
+            end = close if close != -1 else len(text)
+            start += 1
+        else:
+            stop = _DSN_VALUE_END.search(text, start)
+            end = stop.start() if stop else len(text)
+        if end > start:
+            yield start, end
+        entry = _DSN_ENTRY.search(text, max(end, entry.end()))
+
+
+def _merged(spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    spans.sort()
+    start, end = spans[0]
+    for s, e in spans[1:]:
+        if s <= end:
+            end = max(end, e)
+        else:
+            yield start, end
+            start, end = s, e
+    yield start, end

@@ -16,19 +16,23 @@ registry or the connections are in ``planning``.
 from __future__ import annotations
 
 import difflib
+import hashlib
+import heapq
+import math
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..contract.targets import input_key
 from .errors import OsirisError
+from .yamlfile import InputFileError, load_yaml_file
 
 PIPELINE_KEYS = {"name", "description", "version", "steps"}
-STEP_KEYS = {"id", "driver", "config", "needs", "description"}
+STEP_KEYS = {"id", "driver", "config", "needs", "description", "timeout"}
+MAX_SLUG = 80  # run folder names stay far below the file system's 255 bytes
 RESERVED_STEP_IDS = {"df"}  # would collide with the contract's inputs["df"]
 
 
@@ -46,6 +50,7 @@ class Step:
     driver: str
     config: dict[str, Any] = field(default_factory=dict)
     needs: tuple[str, ...] = ()
+    timeout: float | None = None  # seconds; None: the run's default
 
 
 @dataclass(frozen=True)
@@ -53,33 +58,51 @@ class Pipeline:
     name: str
     source: Path
     steps: tuple[Step, ...]
+    problems: tuple[str, ...] = ()  # found in the file; reported with the run's other checks
 
     def step(self, step_id: str) -> Step:
         return next(s for s in self.steps if s.id == step_id)
 
     def execution_order(self) -> list[Step]:
-        """Dependency order; among ready steps, the file's order. Assumes no cycle."""
-        done: set[str] = set()
+        """Dependency order; among ready steps, the file's order. Steps on or behind a
+        cycle (a problem already) follow in the file's order, so they can still be checked."""
+        index = {step.id: i for i, step in enumerate(self.steps)}
+        waiting = {step.id: sum(need in index for need in set(step.needs)) for step in self.steps}
+        users: dict[str, list[str]] = {}
+        for step in self.steps:
+            for need in set(step.needs):
+                users.setdefault(need, []).append(step.id)
+        ready = [index[s.id] for s in self.steps if not waiting[s.id]]
+        heapq.heapify(ready)
         order: list[Step] = []
-        while len(order) < len(self.steps):
-            ready = next(s for s in self.steps if s.id not in done and set(s.needs) <= done)
-            order.append(ready)
-            done.add(ready.id)
-        return order
+        while ready:
+            step = self.steps[heapq.heappop(ready)]
+            order.append(step)
+            for user in users.get(step.id, ()):
+                waiting[user] -= 1
+                if not waiting[user]:
+                    heapq.heappush(ready, index[user])
+        placed = {step.id for step in order}
+        return order + [step for step in self.steps if step.id not in placed]
 
 
 def load_pipeline(path: Path) -> Pipeline:
+    """The pipeline in ``path``; PipelineError with every problem the file has."""
+    pipeline = read_pipeline(path)
+    if pipeline.problems:
+        raise PipelineError(list(pipeline.problems))
+    return pipeline
+
+
+def read_pipeline(path: Path) -> Pipeline:
+    """The pipeline in ``path`` with its problems, for the run's validation to report
+    together with its own; PipelineError when the file gives no pipeline at all."""
     if not path.is_file():
         raise PipelineError([f"{path}: no such pipeline file; pass the path of a pipeline YAML."])
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise PipelineError([f"{where}: invalid YAML ({reason}); fix the syntax there."]) from exc
-    except UnicodeDecodeError as exc:
-        raise PipelineError([f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8."]) from exc
+        data = load_yaml_file(path, "pipeline file")
+    except InputFileError as exc:
+        raise PipelineError([str(exc)]) from None
     return parse_pipeline(data, path)
 
 
@@ -100,10 +123,8 @@ def parse_pipeline(data: Any, source: Path) -> Pipeline:
         problems.add(None, "'name' must be a non-empty string")
     steps = [s for s in (_parse_step(raw, i, problems) for i, raw in enumerate(raw_steps)) if s]
     _check_ids(steps, problems)
-    if not problems:
-        _check_cycles(steps, problems)
-    problems.raise_if_any()
-    return Pipeline(name=str(name), source=source, steps=tuple(steps))
+    _check_cycles(steps, problems)
+    return Pipeline(name=str(name), source=source, steps=tuple(steps), problems=tuple(problems))
 
 
 def _parse_step(raw: Any, index: int, problems: _Problems) -> Step | None:
@@ -133,19 +154,28 @@ def _parse_step(raw: Any, index: int, problems: _Problems) -> Step | None:
         problems.add(label, f"'needs' must be a list: needs: [{needs}]")
     elif not isinstance(needs, list) or not all(isinstance(n, str) for n in needs):
         problems.add(label, "'needs' must be a list of step ids")
+    timeout = raw.get("timeout")
+    if timeout is not None and not _is_duration(timeout):
+        problems.add(label, f"'timeout' must be a number of seconds above 0, not {timeout!r}")
     if step_id is None or not isinstance(driver, str) or not isinstance(config, Mapping) \
             or not isinstance(needs, list):
         return None
-    return Step(id=step_id, driver=driver, config=dict(config), needs=tuple(needs))
+    return Step(id=step_id, driver=driver, config=dict(config), needs=tuple(needs),
+                timeout=float(timeout) if _is_duration(timeout) else None)
+
+
+def _is_duration(value: Any) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value) and value > 0)
 
 
 def _check_ids(steps: list[Step], problems: _Problems) -> None:
-    ids = [s.id for s in steps]
+    counts = Counter(s.id for s in steps)
     for step in steps:
         if step.id in RESERVED_STEP_IDS:
             problems.add(f"step {step.id!r}", "the id 'df' is reserved for inputs['df']; rename it")
-    for step_id in sorted({i for i in ids if ids.count(i) > 1}):
-        problems.add(f"step {step_id!r}", f"the id is used by {ids.count(step_id)} steps; "
+    for step_id in sorted(i for i, n in counts.items() if n > 1):
+        problems.add(f"step {step_id!r}", f"the id is used by {counts[step_id]} steps; "
                                           f"give each step its own id")
     by_input_key: dict[str, set[str]] = {}
     for step in steps:
@@ -159,31 +189,35 @@ def _check_ids(steps: list[Step], problems: _Problems) -> None:
         for need in step.needs:
             if need == step.id:
                 problems.add(f"step {step.id!r}", "needs itself; remove it from 'needs'")
-            elif need not in ids:
+            elif need not in counts:
                 problems.add(f"step {step.id!r}",
-                             f"needs {need!r}, which is not a step id{_did_you_mean(need, ids)}")
+                             f"needs {need!r}, which is not a step id{_did_you_mean(need, counts)}")
 
 
 def _check_cycles(steps: list[Step], problems: _Problems) -> None:
-    needs = {s.id: s.needs for s in steps}
+    """Report one cycle, with its path. Iterative: a chain of 100,000 steps is fine."""
+    needs = {s.id: [n for n in s.needs if n != s.id] for s in steps}
     state: dict[str, str] = {}
-
-    def visit(step_id: str, trail: list[str]) -> list[str] | None:
-        state[step_id] = "open"
-        for need in needs[step_id]:
-            if state.get(need) == "open":  # open steps are exactly the trail
-                return trail[trail.index(need):] + [need]
-            if need not in state and (cycle := visit(need, trail + [need])):
-                return cycle
-        state[step_id] = "done"
-        return None
-
-    for step in steps:
-        if step.id not in state and (cycle := visit(step.id, [step.id])):
-            problems.add(f"step {cycle[0]!r}",
-                         f"the steps form a cycle ({' needs '.join(cycle)}); "
-                         f"remove one of these 'needs' entries")
-            return
+    for root in needs:
+        if root in state:
+            continue
+        trail, stack = [root], [iter(needs[root])]
+        state[root] = "open"
+        while stack:
+            need = next(stack[-1], None)
+            if need is None:
+                state[trail.pop()] = "done"
+                stack.pop()
+            elif state.get(need) == "open":  # open steps are exactly the trail
+                cycle = trail[trail.index(need):] + [need]
+                problems.add(f"step {cycle[0]!r}",
+                             f"the steps form a cycle ({' needs '.join(cycle)}); "
+                             f"remove one of these 'needs' entries")
+                return
+            elif need not in state and need in needs:
+                state[need] = "open"
+                trail.append(need)
+                stack.append(iter(needs[need]))
 
 
 def _did_you_mean(word: str, choices) -> str:
@@ -208,5 +242,10 @@ class _Problems(list):
 
 
 def slug(text: str) -> str:
-    """A file-name-safe form of a step id or pipeline name."""
-    return re.sub(r"[^0-9A-Za-z_.-]+", "_", text).strip("._") or "_"
+    """A file-name-safe form of a step id or pipeline name, at most ``MAX_SLUG``
+    characters: a longer one keeps its start and a hash of the whole."""
+    safe = re.sub(r"[^0-9A-Za-z_.-]+", "_", text).strip("._") or "_"
+    if len(safe) <= MAX_SLUG:
+        return safe
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{safe[:MAX_SLUG - 11]}-{digest}"

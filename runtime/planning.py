@@ -1,6 +1,8 @@
 """Everything checked against the environment before a pipeline runs: each
-step's driver is registered, each connection reference resolves, each
-``${VAR}`` is set. All problems are reported together and nothing executes."""
+step's driver is registered (and, for a component spec, importable), each connection
+reference resolves, each ``${VAR}`` in a connection or a step's config is set. The
+problems of the pipeline file itself come along: all are reported together and nothing
+executes. The plan also knows the run's secrets and the identifiers masking must spare."""
 
 from __future__ import annotations
 
@@ -14,12 +16,14 @@ from .driver import Registry
 from .errors import OsirisError
 from .masking import SecretMasker, secret_values
 from .pipeline import Pipeline, PipelineError, Step
+from .variables import expand
 
 
 @dataclass(frozen=True)
 class PlannedStep:
     step: Step
-    config: dict[str, Any]  # as the driver receives it: 'connection' resolved
+    config: dict[str, Any]  # as the driver receives it: variables and 'connection' resolved
+    secrets: frozenset[str] = frozenset()  # values from the connection's ${VAR}s
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ class RunPlan:
 
 def plan_run(pipeline: Pipeline, registry: Registry, connections: Connections | None,
              env: Mapping[str, str]) -> RunPlan:
-    problems: list[str] = []
+    problems: list[str] = list(pipeline.problems)
     planned = []
     for step in pipeline.execution_order():
         where = f"{pipeline.source}: step {step.id!r}"
@@ -55,25 +59,30 @@ def plan_run(pipeline: Pipeline, registry: Registry, connections: Connections | 
             except OsirisError as exc:
                 problems.append(f"{where}: {exc}")
         try:
-            planned.append(PlannedStep(step, _resolve_config(step, connections, env)))
+            planned.append(_plan_step(step, connections, env))
         except OsirisError as exc:
             problems.append(f"{where}: {exc}")
     if problems:
         raise PipelineError(problems)
-    secrets = set().union(*(secret_values(p.config) for p in planned))
-    return RunPlan(pipeline, planned, SecretMasker(secrets))
+    secrets = set().union(*(secret_values(p.config) | p.secrets for p in planned))
+    identifiers = {pipeline.name, *(p.step.id for p in planned), *(p.step.driver for p in planned)}
+    return RunPlan(pipeline, planned, SecretMasker(secrets, protected=identifiers))
 
 
-def _resolve_config(step: Step, connections: Connections | None,
-                    env: Mapping[str, str]) -> dict[str, Any]:
-    config = dict(step.config)
+def _plan_step(step: Step, connections: Connections | None,
+               env: Mapping[str, str]) -> PlannedStep:
+    expansion = expand(step.config, env)
+    if expansion.missing:
+        raise OsirisError(expansion.missing_message("its config"))
+    config = dict(expansion.value)
     reference = config.pop("connection", None)
     if reference is None:
-        return config
+        return PlannedStep(step, config)
     if connections is None:
         raise OsirisError(
             f"uses connection {reference!r} but no {DEFAULT_FILE} was found in the current "
             f"directory; create one or pass --connections FILE."
         )
-    config["resolved_connection"] = connections.resolve(reference, env)
-    return config
+    resolved = connections.resolve_connection(reference, env)
+    config["resolved_connection"] = resolved.settings
+    return PlannedStep(step, config, resolved.substituted)

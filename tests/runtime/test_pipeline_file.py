@@ -67,7 +67,7 @@ def test_every_step_problem_is_reported_at_once_with_the_step_named(tmp_path):
     assert found == [
         f"{path}: unknown key 'stpes' (did you mean 'steps'?); allowed: description, name, steps, version.",
         f"{path}: step 'extract': unknown key 'confg' (did you mean 'config'?); "
-        "allowed: config, description, driver, id, needs.",
+        "allowed: config, description, driver, id, needs, timeout.",
         f"{path}: step #2: needs an 'id' that is a non-empty string (quote numbers: id: \"1\").",
         f"{path}: step 'load': needs 'driver:' naming a registered driver, e.g. driver: csv.writer.",
         f"{path}: step 'load': 'config' must be a mapping, not list.",
