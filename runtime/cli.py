@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import threading
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -20,8 +21,8 @@ from .connections import find_connections
 from .console import Console
 from .discovery import load_drivers
 from .driver import DriverRegistry
-from .errors import OsirisError
-from .pipeline import load_pipeline
+from .errors import ConnectionsError, OsirisError
+from .pipeline import read_pipeline
 from .planning import plan_run
 from .runner import new_run_dir, run_plan
 
@@ -60,13 +61,18 @@ def run_command(
         help="Connections file (default: ./osiris_connections.yaml if it exists).")] = None,
     runs_dir: Annotated[Path, typer.Option(help="Where run folders are created.")]
     = Path(".osiris/runs"),
+    step_timeout: Annotated[float | None, typer.Option(
+        "--step-timeout", min=0.001, help="Seconds a step may run before it is stopped and the "
+        "run fails (steps with their own 'timeout:' keep it; default: no limit).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the final table.")] = False,
 ) -> None:
-    """Validate a pipeline, then run its steps in dependency order."""
+    """Validate a pipeline, then run its steps in dependency order. Exit 0: the run
+    succeeded; 1: a step failed or timed out; 2: nothing ran (the problems are listed);
+    130: interrupted (SIGINT); 143: terminated (SIGTERM)."""
     console = Console(quiet=quiet)
     errors = Console(stream=sys.stderr)
     try:
-        parsed = load_pipeline(pipeline)
+        parsed = read_pipeline(pipeline)
         for target in drivers if drivers is not None else _default_drivers():
             for failure in load_drivers(target).failures:
                 errors.line(f"{errors.paint('warning', 'red')}: {failure.describe()}")
@@ -74,14 +80,18 @@ def run_command(
         if specs is not None:
             for problem in register_components(specs, DriverRegistry.active()).problems:
                 errors.line(f"{errors.paint('warning', 'red')}: {problem}")
-        plan = plan_run(parsed, DriverRegistry.active(), find_connections(connections, Path.cwd()),
-                        os.environ)
+        try:
+            found, unreadable = find_connections(connections, Path.cwd()), None
+        except ConnectionsError as exc:
+            found, unreadable = None, str(exc)
+        plan = plan_run(parsed, DriverRegistry.active(), found, os.environ, unreadable)
     except OsirisError as exc:
         errors.line(f"{errors.paint('error', 'red')}: nothing was run.\n{exc}")
         raise typer.Exit(EXIT_USAGE) from None
-    result = run_plan(plan, DriverRegistry.active(), new_run_dir(runs_dir, parsed.name), console)
+    result = run_plan(plan, DriverRegistry.active(), new_run_dir(runs_dir, parsed.name), console,
+                      step_timeout)
     console.summary(result)
-    raise typer.Exit(EXIT_OK if result.ok else EXIT_FAILED)
+    raise typer.Exit(result.exit_code)
 
 
 OutputFormat = Enum("OutputFormat", {name: name for name in RENDERERS}, type=str)
@@ -130,4 +140,14 @@ def _default_components() -> Path | None:
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        # A driver may leave non-daemon threads behind (or a timed-out step its worker):
+        # the run is over and recorded, so they must not keep the process alive.
+        if any(t.daemon is False and t is not threading.main_thread()
+               for t in threading.enumerate()):
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(done.code if isinstance(done.code, int) else EXIT_FAILED)
+        raise

@@ -33,12 +33,14 @@ SECRET_WORDS = (
     "apikey", "privatekey", "accesskey", "credential",
 )
 # ... or standing as a whole word of the key (``pass``, ``db_auth``; not ``passenger``).
-SECRET_KEY_PARTS = frozenset({"pass", "auth", "authorization", "dsn"})
+SECRET_KEY_PARTS = frozenset({"pass", "auth", "authorization"})
 
-# key=value entries of DSNs and query strings whose value is a secret.
-_DSN_ENTRY = re.compile(
-    r"(?i)(?<![a-z0-9_])(?:password|passwd|pwd|pass|secret|token|api_?key|access_?key)"
-    r"[ \t]*=[ \t]*")
+# Entries whose value is a secret, in text: key=value of DSNs and query strings, and
+# 'key': value of a dict's repr() or JSON (so even a one-letter password is masked there).
+_SECRET_NAME = r"(?:password|passwd|pwd|secret|token|api_?key|access_?key|private_?key)"
+_SECRET_ENTRY = re.compile(
+    rf"(?i)(?<![a-z0-9_])(?:{_SECRET_NAME}|pass)[ \t]*=[ \t]*"
+    rf"|[\"'](?:[a-z0-9_-]*{_SECRET_NAME}[a-z0-9_-]*|pass|auth)[\"'][ \t]*:[ \t]*")
 _DSN_VALUE_END = re.compile(r"[\s;&,'\"]")
 _URL_USERINFO = re.compile(r"://[^/@\s?#:]*:([^/@\s?#]+)@")
 
@@ -96,7 +98,7 @@ class SecretMasker:
         return SecretMasker(self._secrets, self._protected | set(identifiers))
 
     def text(self, value: str) -> str:
-        spans = [*self._secret_spans(value), *_userinfo_spans(value), *_dsn_spans(value)]
+        spans = [*self._secret_spans(value), *_userinfo_spans(value), *_entry_spans(value)]
         if not spans:
             return value
         pieces, position = [], 0
@@ -166,22 +168,36 @@ def _userinfo_spans(text: str) -> Iterator[tuple[int, int]]:
         yield match.span(1)
 
 
-def _dsn_spans(text: str) -> Iterator[tuple[int, int]]:
-    """The value of every ``password=...`` (quoted, or up to a separator or quote); the
-    search goes on after the value, so every character is read once."""
-    entry = _DSN_ENTRY.search(text)
+def _entry_spans(text: str) -> Iterator[tuple[int, int]]:
+    """The value of every secret entry (quoted, escapes honoured, or up to a separator);
+    the search goes on after the value, so every character is read once."""
+    entry = _SECRET_ENTRY.search(text)
     while entry:
         start = entry.end()
         if start < len(text) and text[start] in "'\"":
-            close = text.find(text[start], start + 1)
-            end = close if close != -1 else len(text)
+            end = _closing_quote(text, start)
             start += 1
         else:
             stop = _DSN_VALUE_END.search(text, start)
             end = stop.start() if stop else len(text)
         if end > start:
             yield start, end
-        entry = _DSN_ENTRY.search(text, max(end, entry.end()))
+        entry = _SECRET_ENTRY.search(text, max(end, entry.end()))
+
+
+def _closing_quote(text: str, opening: int) -> int:
+    """Where the string opened at ``opening`` closes (a quote not escaped by ``\\``)."""
+    quote_char, position = text[opening], opening + 1
+    while True:
+        close = text.find(quote_char, position)
+        if close == -1:
+            return len(text)
+        backslashes = 0
+        while text[close - 1 - backslashes] == "\\":
+            backslashes += 1
+        if backslashes % 2 == 0:
+            return close
+        position = close + 1
 
 
 def _merged(spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:

@@ -46,8 +46,12 @@ class RunPlan:
 
 
 def plan_run(pipeline: Pipeline, registry: Registry, connections: Connections | None,
-             env: Mapping[str, str]) -> RunPlan:
+             env: Mapping[str, str], unreadable_connections: str | None = None) -> RunPlan:
+    """The run's plan, or PipelineError with every problem found. ``unreadable_connections``
+    is why the connections file could not be read, reported once with the others."""
     problems: list[str] = list(pipeline.problems)
+    if unreadable_connections:
+        problems.append(unreadable_connections)
     planned = []
     for step in pipeline.execution_order():
         where = f"{pipeline.source}: step {step.id!r}"
@@ -59,7 +63,7 @@ def plan_run(pipeline: Pipeline, registry: Registry, connections: Connections | 
             except OsirisError as exc:
                 problems.append(f"{where}: {exc}")
         try:
-            planned.append(_plan_step(step, connections, env))
+            planned.append(_plan_step(step, connections, env, unreadable_connections is None))
         except OsirisError as exc:
             problems.append(f"{where}: {exc}")
     if problems:
@@ -69,8 +73,8 @@ def plan_run(pipeline: Pipeline, registry: Registry, connections: Connections | 
     return RunPlan(pipeline, planned, SecretMasker(secrets, protected=identifiers))
 
 
-def _plan_step(step: Step, connections: Connections | None,
-               env: Mapping[str, str]) -> PlannedStep:
+def _plan_step(step: Step, connections: Connections | None, env: Mapping[str, str],
+               report_missing_file: bool = True) -> PlannedStep:
     expansion = expand(step.config, env)
     if expansion.missing:
         raise OsirisError(expansion.missing_message("its config"))
@@ -79,6 +83,8 @@ def _plan_step(step: Step, connections: Connections | None,
     if reference is None:
         return PlannedStep(step, config)
     if connections is None:
+        if not report_missing_file:
+            return PlannedStep(step, config)
         raise OsirisError(
             f"uses connection {reference!r} but no {DEFAULT_FILE} was found in the current "
             f"directory; create one or pass --connections FILE."

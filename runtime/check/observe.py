@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..capture import captured_output
 from ..context import RecordingContext
 from ..masking import SecretMasker
 from ..runlog import RunLog
-from .capture import captured_output
 from .connects import ConnectCall, ConnectSpy
 
 

@@ -6,7 +6,7 @@ import sqlite3
 import subprocess
 import sys
 
-from osiris_driver_kit.runtime.check.capture import captured_output
+from osiris_driver_kit.runtime.capture import captured_output
 from osiris_driver_kit.runtime.check.connects import ConnectSpy
 
 

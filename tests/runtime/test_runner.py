@@ -122,8 +122,8 @@ def test_a_result_that_is_not_a_dict_fails_the_step_with_the_contract_shape(tmp_
           - {id: save, driver: listing.writer, needs: [a]}
     """)
     assert result.failed_step.error == (
-        "driver 'listing.writer' returned list; run() must return a dict: {'df': DataFrame} "
-        "or {} for a writer")
+        "driver 'listing.writer' returned list; run() must return {'df': DataFrame} "
+        "(extractors, transformers) or {} (writers)")
 
 
 def test_the_run_folder_holds_resolved_pipeline_events_metrics_and_summary(tmp_path, registry):
