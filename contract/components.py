@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SPEC_GLOB = "*/spec.yaml"
+MODE_KEYS = ("write_mode", "mode")  # the config keys osiris-pipeline's writers read the mode from
 
 # The category a spec's ``modes`` give its driver, first match wins.
 CATEGORY_OF_MODE = {"extract": "extractor", "write": "writer", "transform": "transformer"}
@@ -24,6 +25,9 @@ class ComponentSpec:
     driver: str | None  # x-runtime.driver, "package.module.Class"
     modes: tuple[str, ...] = ()
     error: str | None = None  # why the file could not be read, when it could not
+    # The values its config's write mode (``write_mode`` or ``mode``) may take, when its
+    # configSchema declares such an option; None when it declares none.
+    write_modes: tuple[str, ...] | None = None
 
     @property
     def module(self) -> str | None:
@@ -39,6 +43,31 @@ class ComponentSpec:
             if mode in CATEGORY_OF_MODE:
                 return CATEGORY_OF_MODE[mode]
         return None
+
+    def module_files(self, root: Path) -> tuple[Path, Path] | None:
+        """Where the driver's module lives when the project at ``root`` holds it: the module
+        path resolved relative to the root, as a module file or a package."""
+        if not self.module:
+            return None
+        base = root.joinpath(*self.module.split("."))
+        return base.with_name(base.name + ".py"), base / "__init__.py"
+
+    def driver_line(self) -> int:
+        """The line of ``driver:`` under ``x-runtime:`` (1 when it cannot be found), read from
+        the text so that no YAML parser is needed to point at it."""
+        try:
+            lines = self.path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return 1
+        inside = False
+        for number, line in enumerate(lines, start=1):
+            if line.startswith("x-runtime:"):
+                inside = True
+            elif inside and line[:1] not in ("", " ", "\t", "#"):
+                inside = False
+            elif inside and line.strip().startswith("driver:"):
+                return number
+        return 1
 
 
 def components_dir(root: Path) -> Path:
@@ -73,4 +102,16 @@ def read_spec(path: Path) -> ComponentSpec:
         data["name"] if isinstance(data.get("name"), str) else fallback,
         driver if isinstance(driver, str) and driver.strip() else None,
         tuple(m for m in modes if isinstance(m, str)) if isinstance(modes, list) else (),
+        write_modes=_write_modes(data.get("configSchema")),
     )
+
+
+def _write_modes(schema) -> tuple[str, ...] | None:
+    """The enum of the config's ``write_mode`` (or ``mode``) property, if it declares one."""
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    for key in MODE_KEYS:
+        option = properties.get(key) if isinstance(properties, dict) else None
+        if isinstance(option, dict):
+            values = option.get("enum")
+            return tuple(v for v in values if isinstance(v, str)) if isinstance(values, list) else ()
+    return None

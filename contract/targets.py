@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .components import find_component_specs
+from .components import MODE_KEYS, ComponentSpec, find_component_specs
+
+INPUT_PREFIX = "df_"  # osiris-pipeline's key of an upstream step's DataFrame: df_<step id>
 
 
 class Target(str, enum.Enum):
@@ -40,21 +42,33 @@ class TargetFacts:
     ctx_methods: frozenset[str]  # what ctx offers besides attributes
     ctx_attributes: frozenset[str]
     write_modes: tuple[str, ...]
+    write_mode_keys: tuple[str, ...]  # the config keys a writer reads its mode from
     transformer_suffixes: tuple[str, ...]  # registry key type parts meaning "transformer"
+    transformer_files: tuple[str, ...]  # file names *_<word>_driver.py meaning "transformer"
+    compound_key_types: bool  # a key's type part may carry a prefix: "filesystem.csv_extractor"
+    frames_by_step: bool  # inputs["df_<step id>"] per upstream step instead of inputs["df"]
+
+    @property
+    def logs_events(self) -> bool:
+        """ctx.log_event exists: drivers report a failed step (and messages) through it."""
+        return "log_event" in self.ctx_methods
 
 
 FACTS = {
     Target.CONTRACT: TargetFacts(
         Target.CONTRACT, registers_at_import=True,
         ctx_methods=frozenset({"log_metric", "log_event"}), ctx_attributes=frozenset({"output_dir"}),
-        write_modes=("append", "overwrite", "upsert"),
-        transformer_suffixes=("transformer", "processor"),
+        write_modes=("append", "overwrite", "upsert"), write_mode_keys=("write_mode",),
+        transformer_suffixes=("transformer", "processor"), transformer_files=("transformer",),
+        compound_key_types=False, frames_by_step=False,
     ),
     Target.OSIRIS_PIPELINE: TargetFacts(
         Target.OSIRIS_PIPELINE, registers_at_import=False,
         ctx_methods=frozenset({"log_metric"}), ctx_attributes=frozenset({"output_dir"}),
-        write_modes=("append", "replace", "upsert"),
+        write_modes=("append", "replace", "upsert"), write_mode_keys=MODE_KEYS,
         transformer_suffixes=("transformer", "processor"),
+        transformer_files=("transformer", "processor"), compound_key_types=True,
+        frames_by_step=True,
     ),
 }
 
@@ -68,25 +82,52 @@ def input_key(step_id: str) -> str:
     safe = _UNSAFE.sub("_", step_id)
     if safe[:1].isdigit():
         safe = "_" + safe
-    return f"df_{safe}"
+    return f"{INPUT_PREFIX}{safe}"
 
 
 @dataclass(frozen=True)
 class Detection:
     target: Target
     reason: str  # one line for the output: why this target applies
+    specs: tuple[ComponentSpec, ...] = ()  # the project's component specs, for osiris-pipeline
+
+
+# A module-level registration, as the written contract makes it.
+_IMPORT_TIME_REGISTRATION = re.compile(r"^DriverRegistry\.register\(", re.MULTILINE)
 
 
 def detect_target(root: Path, configured: str | None = None) -> Detection:
     """The target of the project at ``root``: the configured one, else ``osiris-pipeline``
-    when ``components/*/spec.yaml`` files carry ``x-runtime.driver``, else ``contract``."""
+    when ``components/*/spec.yaml`` files carry ``x-runtime.driver``, else ``contract``.
+    Specs whose drivers all register themselves at import (osiris-gen writes specs for
+    contract drivers too) make a contract project. For osiris-pipeline the specs come
+    along (read once, here)."""
     if configured:
-        return Detection(Target.parse(configured), "configured")
-    specs = [spec for spec in find_component_specs(root) if spec.driver]
-    if specs:
+        target = Target.parse(configured)
+        specs = find_component_specs(root) if target is Target.OSIRIS_PIPELINE else []
+        return Detection(target, "configured", tuple(specs))
+    specs = find_component_specs(root)
+    named = [spec for spec in specs if spec.driver]
+    if named and all(_registers_at_import(spec) for spec in named):
+        return Detection(Target.CONTRACT, f"detected: the drivers the component specs in "
+                                          f"{named[0].path.parent.parent.name}/ name register "
+                                          f"themselves at import")
+    if named:
         return Detection(
             Target.OSIRIS_PIPELINE,
-            f"detected: {len(specs)} component spec(s) with x-runtime.driver under "
-            f"{specs[0].path.parent.parent}",
+            f"detected: {len(named)} component spec(s) with x-runtime.driver in "
+            f"{named[0].path.parent.parent.name}/",
+            tuple(specs),
         )
     return Detection(Target.CONTRACT, "default")
+
+
+def _registers_at_import(spec: ComponentSpec) -> bool:
+    """The module a spec names registers its driver at import (read as text: no parse)."""
+    project = spec.path.parent.parent.parent
+    for file in spec.module_files(project) or ():
+        try:
+            return bool(_IMPORT_TIME_REGISTRATION.search(file.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError):
+            continue
+    return False

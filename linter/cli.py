@@ -53,6 +53,8 @@ def lint(
         help="Print the fixes as a unified diff instead of applying them.")] = False,
     report_unused_suppressions: Annotated[bool, typer.Option(
         help="Report suppression comments that suppress nothing (OSD902).")] = False,
+    target: Annotated[str | None, typer.Option(
+        help="contract or osiris-pipeline (default: configured, else detected).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the findings.")] = False,
     version: Annotated[bool, typer.Option("--version", help="Show the version.")] = False,
 ) -> None:
@@ -76,7 +78,7 @@ def lint(
     from .config import CommandLine
 
     selection = CommandLine(_codes(select), _codes(ignore), _codes(extend_select),
-                            report_unused_suppressions)
+                            report_unused_suppressions, target)
     _run(paths or [Path(".")], rules, by_code, cli_selection=selection, config=config, jobs=jobs,
          no_cache=no_cache, fix="diff" if diff else ("fix" if fix else None),
          output_format=output_format, output_file=output_file, statistics=statistics,
@@ -113,10 +115,11 @@ def _run(paths, rules, by_code, *, cli_selection, config, jobs, no_cache, fix, o
         raise typer.Exit(EXIT_FINDINGS if outcome.diffs else EXIT_CLEAN)
     shown = {code: by_code[code] for code in sorted(settings.enabled | {"OSD903"})}
     report = Report(outcome, shown, __version__, cwd, statistics=statistics,
-                    colour=_colour(output_file) and output_format in ("full", "concise"))
+                    colour=_colour(output_file) and output_format in ("full", "concise"),
+                    target=settings.target.value, target_reason=settings.target_reason)
     text = render(output_format, report)
     if quiet and output_format in ("full", "concise"):
-        text = _without_summary(text, outcome)
+        text = _without_summary(text, outcome, bool(report.target_line))
     _write(text, output_file)
     if outcome.rule_errors:
         raise typer.Exit(EXIT_ERROR)
@@ -133,9 +136,10 @@ def _explain(code: str, by_code: dict) -> None:
     raise typer.Exit(EXIT_CLEAN)
 
 
-def _without_summary(text: str, outcome) -> str:
+def _without_summary(text: str, outcome, target_line: bool) -> str:
     lines = text.splitlines()
-    keep = len(lines) - (1 if not outcome.findings else 1 + bool(outcome.fixes_applied))
+    keep = len(lines) - target_line - (1 if not outcome.findings
+                                       else 1 + bool(outcome.fixes_applied))
     return "\n".join(lines[:max(keep, 0)]).rstrip("\n") + ("\n" if outcome.findings else "")
 
 

@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..contract.targets import Target, detect_target
 from .categories import DEFAULT_METRICS
 from .settings import ConfigError, Settings, select_codes
 
 TABLE = "osiris-lint"
 OFF_BY_DEFAULT = ("OSD902",)  # on with --report-unused-suppressions
-KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "exclude", "metric-names")
+KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "exclude", "metric-names",
+        "target")
 
 
 @dataclass
@@ -28,6 +30,7 @@ class FileConfig:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
     metric_names: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_METRICS))
+    target: str | None = None
 
     def settings(self, codes: list[str], cli: CommandLine) -> Settings:
         """The run's settings: the command line overrides ``select`` and adds to
@@ -48,8 +51,14 @@ class FileConfig:
                                self.extend_select + (cli.extend_select or []), defaults)
         ignores = tuple((glob, select_codes(codes, selectors, [], [], []))
                         for glob, selectors in self.per_file_ignores.items())
+        try:
+            detection = detect_target(self.root, cli.target or self.target)
+        except ValueError as error:  # only --target can still name an unknown one here
+            raise ConfigError(f"--target: {error}") from None
+        reason = "set by --target" if cli.target else (
+            f"set in {self.source}" if self.target else detection.reason)
         return Settings(self.root, enabled, ignores, tuple(self.exclude), self.metric_names,
-                        cli.report_unused_suppressions)
+                        cli.report_unused_suppressions, detection.target, reason, detection.specs)
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,7 @@ class CommandLine:
     ignore: list[str] | None = None
     extend_select: list[str] | None = None
     report_unused_suppressions: bool = False
+    target: str | None = None  # --target
 
 
 def _check_selectors(codes: list[str], selectors: list[str], where: str) -> None:
@@ -135,6 +145,11 @@ def _read(path: Path, required: bool) -> FileConfig | None:
 
 def _checked(path: Path, key: str, value: Any) -> Any:
     where = f"{path}: [tool.{TABLE}] {key}"
+    if key == "target":
+        try:
+            return Target.parse(value if isinstance(value, str) else repr(value)).value
+        except ValueError as error:
+            raise ConfigError(f"{where}: {error}") from None
     if key in ("select", "ignore", "extend-select", "exclude"):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{where} must be a list of strings, e.g. {key} = [\"OSD0\"]")

@@ -38,7 +38,9 @@ class DriverClass:
     category_source: str | None
     keys: list[str] = field(default_factory=list)
     abstract: bool = False  # Base*/Abstract*/ABC: exempt from needing a registration
-    abstract_run: bool = False  # run only raises NotImplementedError: nothing to check in it
+    # run has no body of its own to check: it only raises NotImplementedError (or is ...),
+    # or only returns what a function of the module returns (work the rules do not follow).
+    opaque_run: bool = False
     # What several rules compute about the same methods (reach.py), kept while the file is linted.
     shared: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -141,7 +143,8 @@ def top_level_imports(module: cst.Module) -> ImportMap:
 
 
 def find_drivers(module: cst.Module, path: str, registrations: list[RegistrationCall],
-                 external_keys: dict[str, list[str]] | None = None) -> list[DriverClass]:
+                 external_keys: dict[str, list[str]] | None = None,
+                 naming: categories.Naming = categories.CONTRACT) -> list[DriverClass]:
     """Top-level classes with a ``run`` that the catalogue calls drivers."""
     keys_by_class: dict[str, list[str]] = {}
     for reg in registrations:
@@ -150,6 +153,7 @@ def find_drivers(module: cst.Module, path: str, registrations: list[Registration
     for name, keys in (external_keys or {}).items():
         keys_by_class.setdefault(name, []).extend(keys)
     drivers = []
+    functions = {s.name.value for s in module.body if type(s) is cst.FunctionDef}
     for index, statement in enumerate(module.body):
         if type(statement) is not cst.ClassDef:
             continue
@@ -159,11 +163,12 @@ def find_drivers(module: cst.Module, path: str, registrations: list[Registration
         if "run" not in methods or not categories.is_driver(path, name, registered):
             continue
         keys = [k for k in keys_by_class.get(name, []) if k]
-        category, source = categories.resolve(path, name, keys)
+        category, source = naming.resolve(path, name, keys)
         drivers.append(DriverClass(
             node=statement, name=name, statement=index, run=methods["run"], methods=methods,
             category=category, category_source=source, keys=keys,
-            abstract=_is_abstract(statement), abstract_run=_is_abstract_method(methods["run"])))
+            abstract=_is_abstract(statement),
+            opaque_run=_is_abstract_method(methods["run"]) or _delegates(methods["run"], functions)))
     return drivers
 
 
@@ -172,12 +177,23 @@ def methods_of(node: cst.ClassDef) -> dict[str, cst.FunctionDef]:
     return {s.name.value: s for s in body if type(s) is cst.FunctionDef}
 
 
+def built_without_arguments(node: cst.ClassDef) -> bool:
+    """``Class()`` works: its own ``__init__`` (if any) needs nothing but ``self``."""
+    init = methods_of(node).get("__init__")
+    if init is None:
+        return True
+    params = init.params
+    required = [p for p in (*params.posonly_params, *params.params, *params.kwonly_params)
+                if p.default is None]
+    return len(required) <= 1  # self
+
+
 def _is_abstract(node: cst.ClassDef) -> bool:
     if categories.is_abstract_name(node.name.value):
         return True
     for base in node.bases:
         name = dotted(base.value) or ""
-        if base.keyword is None and name.split(".")[-1] == "ABC":
+        if base.keyword is None and name.split(".")[-1] in ("ABC", "Protocol"):
             return True
         if base.keyword is not None and base.keyword.value == "metaclass" \
                 and name.split(".")[-1] == "ABCMeta":
@@ -190,6 +206,16 @@ def _is_abstract_method(run: cst.FunctionDef) -> bool:
         return True
     statements = body_statements(run)
     return bool(statements) and all(_is_placeholder(s) for s in statements)
+
+
+def _delegates(run: cst.FunctionDef, functions: set[str]) -> bool:
+    """``return run(step_id=step_id, ...)``: run hands everything to a module function."""
+    statements = body_statements(run)
+    if len(statements) != 1 or type(statements[0]) is not cst.SimpleStatementLine:
+        return False
+    small = statements[0].body[0]
+    return (type(small) is cst.Return and type(small.value) is cst.Call
+            and type(small.value.func) is cst.Name and small.value.func.value in functions)
 
 
 def _is_placeholder(statement: cst.BaseStatement) -> bool:

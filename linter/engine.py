@@ -64,7 +64,7 @@ class Engine:
         forget_file()
         imports = top_level_imports(module)
         import_time = import_time_registrations(module, imports)
-        drivers = find_drivers(module, path, import_time, external_keys)
+        drivers = find_drivers(module, path, import_time, external_keys, self.settings.naming)
         is_test = categories.is_test_file(path)
         file = FileContext(path, module, imports, drivers, list(import_time), self.settings, is_test)
         crashes: dict[str, str] = {}
@@ -128,8 +128,8 @@ def _subscription(rule: Rule, file: FileContext, drivers_by_node: dict, crashes:
 
 
 def _checks_driver(rule: Rule, driver: DriverClass) -> bool:
-    return driver.category in rule.applies_to and not (driver.abstract_run
-                                                       and rule.skips_abstract_run)
+    return driver.category in rule.applies_to and not (driver.opaque_run
+                                                       and rule.skips_opaque_run)
 
 
 def _guarded(rule: Rule, crashes: dict[str, str], method, *args) -> None:

@@ -30,7 +30,13 @@ def explain(rule: type[Rule]) -> str:
               f"Applies to: {scope(rule)}. Fix available: {fix}."]
     if rule.code in OFF_BY_DEFAULT:
         header.append(f"Enabled only {OFF_BY_DEFAULT[rule.code]}.")
-    return "\n".join(header) + "\n" + textwrap.dedent(rule.explanation).rstrip() + "\n"
+    return "\n".join(header) + "\n" + page(rule) + "\n"
+
+
+def page(rule: type[Rule]) -> str:
+    """The rule's explanation and what changes per target, as Markdown."""
+    return (textwrap.dedent(rule.explanation).rstrip() + "\n\n## Targets\n"
+            + textwrap.dedent(rule.targets).strip())
 
 
 def list_rules(rules: list[type[Rule]]) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .drivers import DriverClass, RegistrationCall
+from .drivers import DriverClass, RegistrationCall, built_without_arguments
 from .findings import Finding
 from .suppressions import Suppression
 
@@ -19,6 +19,7 @@ class ClassFacts:
     category: str | None
     category_source: str | None
     abstract: bool
+    bare: bool = True  # can be built without arguments (Class())
 
 
 @dataclass
@@ -57,7 +58,7 @@ def class_facts(driver: DriverClass | None, name: str, statement: int) -> ClassF
     if driver is None:
         return ClassFacts(name, statement, False, None, None, False)
     return ClassFacts(name, statement, True, driver.category, driver.category_source,
-                      driver.abstract)
+                      driver.abstract, built_without_arguments(driver.node))
 
 
 @dataclass

@@ -20,6 +20,7 @@ from .positions import Positions
 from .project import Project, ProjectReport
 from .rule import ProjectRule, Rule
 from .settings import Settings
+from .spec_drivers import keys_by_file, spec_drivers
 
 if TYPE_CHECKING:
     from .cache import Cache
@@ -69,6 +70,8 @@ class Linter:
         self.cwd = cwd or Path.cwd()
         self.engine = Engine(self.file_rules, settings)
         self.project_crashes: list[Finding] = []
+        self.spec_drivers = spec_drivers(settings, self.cwd)
+        self._spec_keys = keys_by_file(self.spec_drivers)
 
     def run(self, files: list[Path]) -> Outcome:
         jobs = [self._read(path) for path in files]
@@ -86,7 +89,8 @@ class Linter:
         display = relative_to(path, self.cwd)
         relative = relative_to(path, self.settings.root)
         try:
-            return Job(path, display, relative, data=path.read_bytes())
+            return Job(path, display, relative, data=path.read_bytes(),
+                       external_keys=self._spec_keys.get(display))
         except OSError as error:
             return Job(path, display, relative, read_error=error.strerror or str(error))
 
@@ -170,7 +174,8 @@ class Linter:
         for display, result in results.items():
             if result.facts is not None:
                 result.facts.module = modules.of(by_display[display].path)
-        project = Project([r.facts for r in results.values() if r.facts is not None])
+        project = Project([r.facts for r in results.values() if r.facts is not None],
+                          self.settings, self.spec_drivers, self.cwd)
         for facts in list(project.files):
             external = project.needs_relint(facts)
             if external is not None:
@@ -179,9 +184,11 @@ class Linter:
                 _, result, _, _ = next(self._lint_files([job]))
                 result.facts.module = facts.module
                 results[facts.path] = result
-        project = Project([r.facts for r in results.values() if r.facts is not None])
+        project = Project([r.facts for r in results.values() if r.facts is not None],
+                          self.settings, self.spec_drivers, self.cwd)
         enabled = {display: self.settings.codes_for(job.relative)
                    for display, job in by_display.items()}
+        enabled.update((d.display, self.settings.codes_for(d.relative)) for d in self.spec_drivers)
         reports: list[ProjectReport] = []
         for rule in self.project_rules:
             if rule.code not in self.settings.enabled:
@@ -199,7 +206,7 @@ class Linter:
         """Apply the fixes of project findings that no suppression silenced."""
         unsuppressed = {(f.path, f.code, f.line) for f in findings if f.fixable}
         applied = 0
-        for display in sorted({r.path for r in reports}):
+        for display in sorted({r.path for r in reports if r.fix_key is not None}):
             module = cst.parse_module(texts[display])
             mine = [r for r in reports if r.path == display]
             anchors = anchor_nodes(module, [r.statement for r in mine])
@@ -220,9 +227,13 @@ class Linter:
         of its statements needs a position (healthy projects have none); the position is
         then kept with the file's cached result."""
         located: dict[str, list[Finding]] = {}
-        for display in sorted({r.path for r in reports}):
+        for report in (r for r in reports if r.line is not None):  # a component spec's line
+            located.setdefault(report.path, []).append(Finding(
+                report.rule.code, report.rule.name, report.path, report.line, 1, report.line, 1,
+                report.message))
+        for display in sorted({r.path for r in reports if r.line is None}):
             facts = results[display].facts
-            mine = [r for r in reports if r.path == display]
+            mine = [r for r in reports if r.path == display and r.line is None]
             missing = [r for r in mine if str(r.statement) not in facts.anchors]
             if missing:
                 module = cst.parse_module(texts[display])
@@ -252,7 +263,9 @@ class Linter:
             findings += suppressions.apply(own, marks)
             if self.settings.report_unused_suppressions and "OSD902" in enabled:
                 findings += [_unused(display, s, code) for s, code in suppressions.unused(marks)]
-        return findings
+        # Findings in files that are not linted (component specs): no suppression comments.
+        return findings + [f for display, found in located.items() if display not in results
+                           for f in found]
 
 
 class _ModuleNames:

@@ -32,13 +32,16 @@ EXPECT_MARKER = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
 
 class Example:
     """A source file for a rule's examples. In INVALID examples, every line where a
-    finding is expected ends with ``# expect: CODE`` (repeat the code for two)."""
+    finding is expected ends with ``# expect: CODE`` (repeat the code for two); that
+    holds for the other files too (a component spec's YAML comment). ``target`` is the
+    target the example is linted under."""
 
     def __init__(self, source: str | bytes, path: str = "orders_extractor_driver.py",
-                 others: dict[str, str] | None = None) -> None:
+                 others: dict[str, str] | None = None, target: str = "contract") -> None:
         self.source = source if isinstance(source, bytes) else textwrap.dedent(source).lstrip("\n")
         self.path = path
         self.others = {p: textwrap.dedent(s).lstrip("\n") for p, s in (others or {}).items()}
+        self.target = target
 
     def files(self) -> dict[str, bytes]:
         """Each file's bytes (a ``str`` source is encoded as UTF-8)."""
@@ -93,12 +96,15 @@ class Rule:
     name: ClassVar[str]
     message: ClassVar[str]  # one sentence: what is wrong and what the contract wants
     explanation: ClassVar[str]  # the --explain page, Markdown
+    # What changes under the osiris-pipeline target: the page's "## Targets" section.
+    targets: ClassVar[str] = "The same under both targets, `contract` and `osiris-pipeline`."
     applies_to: ClassVar[frozenset[str | None]] = ALL  # driver categories (None: unknown)
     whole_module: ClassVar[bool] = False  # visit nodes anywhere in non-test files
     subscribes: ClassVar[tuple[type, ...]] = ()
     fixable: ClassVar[bool] = False
-    # A run that only raises NotImplementedError (or is ``...``) has no body to check.
-    skips_abstract_run: ClassVar[bool] = True
+    # A run that only raises NotImplementedError (or is ``...``), or only returns what a
+    # module function returns, has no body of its own to check (DriverClass.opaque_run).
+    skips_opaque_run: ClassVar[bool] = True
     VALID: ClassVar[list[Example]] = []
     INVALID: ClassVar[list[Example]] = []
     reported_by_engine: ClassVar[bool] = False  # OSD900-903: no hooks, the engine reports them

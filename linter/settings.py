@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
-from .categories import DEFAULT_METRICS
+from ..contract.components import ComponentSpec
+from ..contract.targets import FACTS, Target, TargetFacts
+from .categories import DEFAULT_METRICS, Naming
 
 
 class ConfigError(Exception):
@@ -22,6 +25,21 @@ class Settings:
     exclude: tuple[str, ...] = ()
     metric_names: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_METRICS))
     report_unused_suppressions: bool = False
+    target: Target = Target.CONTRACT
+    target_reason: str = "default"  # why this target applies, for the output
+    specs: tuple[ComponentSpec, ...] = ()  # osiris-pipeline's component specs
+
+    @property
+    def facts(self) -> TargetFacts:
+        return FACTS[self.target]
+
+    @cached_property
+    def naming(self) -> Naming:
+        return Naming(self.facts, {s.name: s.category for s in self.specs if s.category})
+
+    @cached_property
+    def specs_by_name(self) -> dict[str, ComponentSpec]:
+        return {spec.name: spec for spec in self.specs}
 
     def codes_for(self, relative_path: str) -> frozenset[str]:
         """The enabled codes minus those ``per-file-ignores`` removes for this file."""
@@ -37,7 +55,8 @@ class Settings:
         import json
 
         data = [sorted(self.enabled), [(p, sorted(c)) for p, c in self.per_file_ignores],
-                sorted(self.metric_names.items()), self.report_unused_suppressions]
+                sorted(self.metric_names.items()), self.report_unused_suppressions,
+                self.target.value, [(s.name, s.driver, s.modes, s.write_modes) for s in self.specs]]
         return hashlib.sha256(json.dumps(data).encode()).hexdigest()[:16]
 
 

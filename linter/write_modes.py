@@ -28,11 +28,9 @@ from .reach import arguments_by_parameter, helper_calls
 from .resources import called_name, is_self_method
 from .walk import descendants
 
-MODES = ("append", "overwrite", "upsert")
-ALIASES = {"replace": "overwrite"}  # accepted in addition to its mode, never instead of it
+ALIASES = {"replace": "overwrite"}  # the contract's: accepted beside its mode, never instead
 UPSERT = "upsert"
 KEY_FIELDS = frozenset({"primary_key", "upsert_keys", "key_columns"})
-MODE_FIELD = "write_mode"
 _READS = frozenset({"get", "pop", "setdefault"})
 _STRING_METHODS = frozenset({"lower", "strip", "casefold", "upper"})
 _COLLECTIONS = frozenset({"tuple", "list", "set", "frozenset"})
@@ -46,9 +44,11 @@ class ModeHandling:
 
 
 class WriteModeAnalysis:
-    def __init__(self, driver: DriverClass, module: cst.Module) -> None:
+    def __init__(self, driver: DriverClass, module: cst.Module,
+                 mode_fields: tuple[str, ...]) -> None:
         self.driver = driver
         self.module = module
+        self.mode_fields = mode_fields  # the config keys holding the mode (TargetFacts)
         self.config_names = {"config", "cfg", *parameter_names(driver.run)[2:3]}
 
     def handling(self) -> ModeHandling:
@@ -87,7 +87,7 @@ class _Function:
         self.assigned = [(dotted(t.target), n.value) for n in self.nodes if type(n) is cst.Assign
                          for t in n.targets if dotted(t.target)]
         params = set(parameter_names(function))
-        self.mode_names = mode_names | ({MODE_FIELD} & params)
+        self.mode_names = mode_names | (set(analysis.mode_fields) & params)
         self._grow(self.mode_names, self.is_mode)
         self._key_seeds = key_names | (KEY_FIELDS & params)
 
@@ -121,9 +121,9 @@ class _Function:
         if type(node) is cst.Name:
             return node.value in self.mode_names
         if type(node) is cst.Attribute:
-            return node.attr.value == MODE_FIELD or dotted(node) in self.mode_names
+            return node.attr.value in self.analysis.mode_fields or dotted(node) in self.mode_names
         if type(node) is cst.Subscript:
-            return literal_string(subscript_index(node)) == MODE_FIELD
+            return literal_string(subscript_index(node)) in self.analysis.mode_fields
         if type(node) is cst.BooleanOperation:
             return self.is_mode(node.left) or self.is_mode(node.right)
         if type(node) is cst.IfExp:  # "upsert" if mode == "replace" else mode
@@ -133,10 +133,10 @@ class _Function:
             first = node.args[0].value
             if type(node.func) is cst.Attribute:
                 if name in _READS:
-                    return literal_string(first) == MODE_FIELD
+                    return literal_string(first) in self.analysis.mode_fields
                 return name in _STRING_METHODS and self.is_mode(node.func.value)
             if name == "getattr" and len(node.args) > 1:
-                return literal_string(node.args[1].value) == MODE_FIELD
+                return literal_string(node.args[1].value) in self.analysis.mode_fields
             return name == "str" and self.is_mode(first)
         return False
 

@@ -19,6 +19,15 @@ class Report:
     cwd: Path
     colour: bool = False
     statistics: bool = False
+    target: str = "contract"
+    target_reason: str = "default"  # why the target applies; "default" is not worth a line
+
+    @property
+    def target_line(self) -> str | None:
+        """The human formats' word on a target that was configured or detected."""
+        if self.target_reason == "default":
+            return None
+        return f"Target: {self.target} ({self.target_reason})."
 
 
 def render(name: str, report: Report) -> str:

@@ -1,4 +1,5 @@
-"""``json``: an array of findings, for programs (the fields ruff's JSON has too)."""
+"""``json``: an array of findings, for programs (the fields ruff's JSON has too, and the
+target the finding was judged under)."""
 
 from __future__ import annotations
 
@@ -14,5 +15,6 @@ def render(report: Report) -> str:
         "location": {"row": f.line, "column": f.column},
         "end_location": {"row": f.end_line, "column": f.end_column},
         "message": f.message, "fixable": f.fixable, "fix_title": f.fix_title,
+        "target": report.target,
     } for f in report.outcome.findings]
     return json.dumps(items, indent=2) + "\n"

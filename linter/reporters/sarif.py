@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from ..explain import page
 from . import Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -33,13 +34,14 @@ def render(report: Report) -> str:
                                 "semanticVersion": report.version, "rules": rules}},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": report.cwd.resolve().as_uri() + "/"}},
             "results": results,
+            "properties": {"target": report.target, "targetReason": report.target_reason},
         }],
     }
     return json.dumps(log, indent=2) + "\n"
 
 
 def _rule(rule) -> dict:
-    explanation = rule.explanation.strip()
+    explanation = page(rule).strip()
     return {
         "id": rule.code,
         "name": _pascal(rule.name),

@@ -19,6 +19,8 @@ def summary(report: Report) -> list[str]:
             mark = " [*]" if fixable[code] else ""
             lines.append(f"{count:>{width}}  {code}  {name}{mark}")
         lines.append("")
+    if report.target_line:
+        lines.append(report.target_line)
     files = f"{outcome.files} file{'s' if outcome.files != 1 else ''}"
     if outcome.fixes_applied:
         lines.append(f"Fixed {outcome.fixes_applied} finding{_s(outcome.fixes_applied)}.")

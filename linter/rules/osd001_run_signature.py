@@ -18,7 +18,7 @@ STRING_DICT_ANNOTATION = re.compile(r"(builtins\.|typing\.)?(dict|Dict)(\[.*\])?
 class RunSignature(Rule):
     code = "OSD001"
     name = "run-signature"
-    skips_abstract_run = False  # a base class's abstract run still fixes the signature
+    skips_opaque_run = False  # a base class's abstract run still fixes the signature
     message = "{problem}; the contract's signature is run(self, step_id, config, inputs, ctx) -> dict"
     explanation = """
 ## What it checks

@@ -63,6 +63,13 @@ class PostgresExtractorDriver:        # OSD002
 Rename the file to `postgres_extractor_driver.py` (and its imports), or make the key's
 type part agree with the file name.
 """
+    targets = """
+Under `osiris-pipeline`, `*_processor_driver.py` names a transformer too (as in
+`duckdb_processor_driver.py`), the keys are component names whose type part may carry a
+prefix (`filesystem.csv_extractor` says extractor), and a driver whose file, key and
+class name say nothing takes its category from its component spec's `modes`
+(extract, write, transform).
+"""
     VALID = [
         Example("""
             from osiris.core.driver import DriverRegistry
@@ -123,6 +130,22 @@ type part agree with the file name.
             def test_fake_writer_returns_nothing():
                 assert FakeWriterDriver().run("s", {}, None, None) == {}
         """, path="tests/test_runner.py"),
+        Example("""
+            class DuckDBProcessorDriver:
+                def run(self, *, step_id, config, inputs=None, ctx=None):
+                    return {"df": self._query(config["query"], inputs)}
+        """, path="osiris/drivers/duckdb_processor_driver.py", target="osiris-pipeline"),
+        Example("""
+            class CsvReader:
+                def run(self, *, step_id, config, inputs=None, ctx=None):
+                    return {"df": self._read(config["path"])}
+        """, path="acme/drivers/filesystem_csv_extractor_driver.py", others={
+            "components/filesystem.csv_extractor/spec.yaml": """
+    name: filesystem.csv_extractor
+    modes: [extract]
+    x-runtime:
+      driver: acme.drivers.filesystem_csv_extractor_driver.CsvReader
+"""}, target="osiris-pipeline"),
     ]
     INVALID = [
         Example("""
@@ -198,6 +221,17 @@ type part agree with the file name.
 
             DriverRegistry.register("pg.writer", PgExtractorDriver())
         """}),
+        Example("""
+            class SheetDriver:  # expect: OSD002
+                def run(self, *, step_id, config, inputs=None, ctx=None):
+                    return {"df": self._read(config["sheet"])}
+        """, path="acme/sheets.py", others={
+            "components/google.sheets/spec.yaml": """
+    name: google.sheets
+    modes: [extract]
+    x-runtime:
+      driver: acme.sheets.SheetDriver
+"""}, target="osiris-pipeline"),
     ]
 
     def check_driver(self, driver: DriverClass, file: FileContext) -> None:
@@ -211,28 +245,34 @@ type part agree with the file name.
 def _problem(driver: DriverClass, file: FileContext) -> str | None:
     name = PurePath(file.path).name
     keys = _keys(driver, file)
+    naming = file.settings.naming
+    wanted = _listed([f"{PLACEHOLDERS[c]}{s}" for s, c in naming.file_suffixes.items()])
     if driver.category is None:
+        ends = _listed(list(naming.file_suffixes))
         return (f"the category of driver {driver.name} cannot be determined: the file name "
-                f"{name!r} does not end in _extractor_driver.py, _writer_driver.py or "
-                f"_transformer_driver.py, {_keys_say(keys)}, and the class name does not end in "
-                f"ExtractorDriver, WriterDriver, TransformerDriver or ProcessorDriver; the "
-                f"contract wants it in a file named {{source}}_extractor_driver.py, "
-                f"{{destination}}_writer_driver.py or {{operation}}_transformer_driver.py")
-    suffix = categories.file_suffix(driver.category)
-    if not name.endswith(suffix) or name == suffix:
+                f"{name!r} does not end in {ends}, {_keys_say(keys)}, and the class name does "
+                f"not end in ExtractorDriver, WriterDriver, TransformerDriver or "
+                f"ProcessorDriver; the contract wants it in a file named {wanted}")
+    suffixes = naming.named_suffixes(driver.category)
+    if not any(name.endswith(s) and name != s for s in suffixes):
         evidence = categories.EVIDENCE[driver.category_source or "class"]
         kind = categories.with_article(driver.category)
         return (f"driver {driver.name} is {kind} ({evidence} says so) in a file named "
                 f"{name!r}; the contract wants it in "
-                f"{_suggested_name(name, keys, driver.category)}")
+                f"{_suggested_name(name, keys, driver.category, naming)}")
     for key in keys:
-        said = categories.from_key(key)
+        said = naming.from_key(key)
         if said is not None and said != driver.category:
             return (f"the file name {name!r} says {driver.category} but driver {driver.name} is "
                     f"registered as {key!r}, {categories.with_article(said)}; the contract "
                     f"wants the file name and the key's type part to name the same category")
     return None
 
+
+
+def _listed(items: list[str]) -> str:
+    """"a, b or c"."""
+    return f"{', '.join(items[:-1])} or {items[-1]}"
 
 
 def _keys(driver: DriverClass, file: FileContext) -> list[str]:
@@ -250,11 +290,11 @@ def _keys_say(keys: list[str]) -> str:
             f"extractor, writer, transformer or processor)")
 
 
-def _suggested_name(name: str, keys: list[str], category: str) -> str:
+def _suggested_name(name: str, keys: list[str], category: str, naming: categories.Naming) -> str:
     """``postgres_extractor_driver.py``: the key's family, else the file's own stem."""
     family = next((k.split(".")[0] for k in keys if "." in k and k.split(".")[0]), "")
     if not family:
         family = PurePath(name).stem.removesuffix("_driver")
         for word in CATEGORY_WORDS:
             family = family.removesuffix(word)
-    return f"{family.lower() or PLACEHOLDERS[category]}{categories.file_suffix(category)}"
+    return f"{family.lower() or PLACEHOLDERS[category]}{naming.file_suffix(category)}"

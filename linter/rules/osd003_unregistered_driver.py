@@ -6,12 +6,13 @@ from pathlib import PurePosixPath
 
 import libcst as cst
 
+from ...contract.targets import Target
+from ..drivers import methods_of
+from ..files import relative_to
 from ..findings import Fix
 from ..project import Project, ProjectReport
 from ..rule import Example, ProjectRule
-
-FILE_KEY_SUFFIXES = {"_extractor_driver.py": "extractor", "_writer_driver.py": "writer",
-                     "_transformer_driver.py": "transformer"}
+from ..walk import descendants
 
 
 class UnregisteredDriver(ProjectRule):
@@ -34,14 +35,25 @@ pipeline that uses it.
 
 ## Accepted
 `register` called through an imported alias of `DriverRegistry`; abstract base classes
-(name starting with `Base` or `Abstract`, or `abc.ABC` subclasses); a registration that
+(name starting with `Base` or `Abstract`, or `abc.ABC` / `typing.Protocol` subclasses); a registration that
 passes the class instead of an instance (OSD004 reports that one).
 
 ## Fix
 `--fix` appends `DriverRegistry.register("<source>.<category>", <Class>())` right after
 the class, with the key taken from the file name (`orders_extractor_driver.py` gives
 `orders.extractor`), and imports `DriverRegistry` if needed. No fix is offered when the
-file name does not give a key.
+file name does not give a key, or when the class cannot be built without arguments
+(the registration would fail at import). The registration goes below every statement
+binding a name it needs (the import of `DriverRegistry`, the class, the module names its
+`__init__` reads), so the fixed module imports.
+"""
+    targets = """
+Under `osiris-pipeline` a driver is registered when a component spec
+(`components/<name>/spec.yaml`) names its class in `x-runtime.driver`
+(`package.module.Class`, the module resolved from the project root): the rule reports a
+driver no spec names, with the spec to add, and reports at the spec's `driver:` line a
+spec naming a module the project lacks or a class a linted module does not define.
+Registrations in code do not count there, and no fix is offered.
 """
     VALID = [
         Example("""
@@ -84,6 +96,17 @@ file name does not give a key.
 
             DriverRegistry.register("csv.writer", CsvWriterDriver)
         """, path="csv_writer_driver.py"),
+        Example("""
+            class MySQLExtractorDriver:
+                def run(self, *, step_id, config, inputs=None, ctx=None):
+                    return {"df": self._read(config)}
+        """, path="osiris/drivers/mysql_extractor_driver.py", others={
+            "components/mysql.extractor/spec.yaml": """
+    name: mysql.extractor
+    modes: [extract]
+    x-runtime:
+      driver: osiris.drivers.mysql_extractor_driver.MySQLExtractorDriver
+"""}, target="osiris-pipeline"),
     ]
     INVALID = [
         Example("""
@@ -122,17 +145,66 @@ file name does not give a key.
 
                 DriverRegistry.register("sqlite.extractor", SqliteExtractorDriver())
             """}),
+        Example("""
+            class PosthogExtractorDriver:  # expect: OSD003
+                def __init__(self):
+                    self.client = PosthogClient(timeout=TIMEOUT)
+
+                def run(self, step_id, config, inputs, ctx):
+                    return {"df": self.client.read(config)}
+
+
+            from acme.posthog_client import PosthogClient  # noqa: E402
+
+            TIMEOUT = 30
+        """, path="acme/posthog_extractor_driver.py", others={"acme/posthog_client.py": """
+            class PosthogClient:
+                def __init__(self, timeout):
+                    self.timeout = timeout
+        """}),
+        Example("""
+            from osiris.core.driver import DriverRegistry
+
+            class PgExtractorDriver:  # expect: OSD003
+                def run(self, *, step_id, config, inputs=None, ctx=None):
+                    return {"df": self._read(config)}
+
+            DriverRegistry.register("pg.extractor", PgExtractorDriver())
+        """, path="osiris/drivers/pg_extractor_driver.py", others={
+            "components/pg.writer/spec.yaml": """
+    name: pg.writer
+    modes: [write]
+    x-runtime:
+      driver: osiris.drivers.pg_writer_driver.PgWriterDriver  # expect: OSD003
+"""}, target="osiris-pipeline"),
+
+        Example("""
+            class CsvWriterDriver:  # expect: OSD003
+                def run(self, *, step_id, config, inputs=None, ctx=None):
+                    return {}
+        """, path="osiris/drivers/csv_writer_driver.py", others={
+            "components/csv.writer/spec.yaml": """
+    name: csv.writer
+    modes: [write]
+    x-runtime:
+      driver: osiris.drivers.csv_writer_driver.CSVWriterDriver  # expect: OSD003
+"""}, target="osiris-pipeline"),
     ]
 
     def check_project(self, project: Project) -> list[ProjectReport]:
+        by_spec = project.settings.target is Target.OSIRIS_PIPELINE
         reports = []
         for facts in project.files:
             if facts.is_test:
                 continue
             for cls in facts.classes:
-                if cls.driver and not cls.abstract and not self._registered(project, facts, cls):
+                if not cls.driver or cls.abstract:
+                    continue
+                if by_spec and cls.name not in project.spec_keys.get(facts.path, {}):
+                    reports.append(_unnamed_by_specs(self, project, facts, cls))
+                elif not by_spec and not self._registered(project, facts, cls):
                     reports.append(self._report(project, facts, cls))
-        return reports
+        return reports + (_spec_problems(self, project) if by_spec else [])
 
     def _registered(self, project: Project, facts, cls) -> bool:
         for other, reg in project.registrations_of(facts, cls):
@@ -152,52 +224,110 @@ file name does not give a key.
             why = " (its registration runs only inside a function or a conditional block)"
         else:
             why = ""
-        key = _key_from_file(facts.path)
+        key = _key_from_file(project, facts.path)
         suggestion = f'DriverRegistry.register("{key}", {cls.name}())' if key else \
             f'DriverRegistry.register("family.type", {cls.name}())'
         detail = (f"driver {cls.name} is never registered at import time{why}; add "
                   f"{suggestion} after the class")
-        return ProjectReport(self, facts.path, cls.statement, detail, key)
-
+        # Registering an instance of a class that needs arguments would fail at import.
+        return ProjectReport(self, facts.path, cls.statement, detail, key if cls.bare else None)
 
     def fix(self, module: cst.Module, report: ProjectReport) -> Fix | None:
-        """The registration right after the class, and the import if it is missing."""
+        """The registration below the class and below every statement binding a name it
+        needs (the registry, the class, what the class's ``__init__`` reads from the
+        module), and the import of the registry, above the class, if it is missing."""
         target = module.body[report.statement]
         if not report.fix_key or type(target) is not cst.ClassDef:
             return None
         registration = cst.parse_statement(
             f'DriverRegistry.register("{report.fix_key}", {target.name.value}())\n'
         ).with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
-        edits: dict = {target: [target, registration]}
+        needed = {"DriverRegistry", target.name.value, *_init_names(target)}
+        after = max([report.statement, *(i for i, s in enumerate(module.body)
+                                         if _binds(s) & needed)])
+        edits: dict = {}
         if not _imports_registry(module):
-            anchor = _import_anchor(module)
             statement = cst.parse_statement("from osiris.core.driver import DriverRegistry\n")
+            anchor = _import_anchor(module, report.statement)
             if anchor is None:  # nothing above the class: the import goes first
-                edits[target] = [statement.with_changes(
-                    leading_lines=list(target.leading_lines)), target.with_changes(
-                    leading_lines=[cst.EmptyLine(), cst.EmptyLine()]), registration]
+                first = module.body[0]
+                edits[first] = [statement.with_changes(leading_lines=list(first.leading_lines)),
+                                first.with_changes(leading_lines=[cst.EmptyLine(),
+                                                                  cst.EmptyLine()])]
             else:
-                edits[anchor] = [*edits.get(anchor, [anchor]), statement]
+                edits[anchor] = [anchor, statement]
+        last = module.body[after]
+        edits[last] = [*edits.get(last, [last]), registration]
         return Fix("Register the driver after its class",
                    {node: cst.FlattenSentinel(nodes) for node, nodes in edits.items()})
 
 
+def _unnamed_by_specs(rule: UnregisteredDriver, project: Project, facts, cls) -> ProjectReport:
+    key = _key_from_file(project, facts.path) or "<family>.<type>"
+    folder = project.settings.root / "components" / key
+    return ProjectReport(
+        rule, facts.path, cls.statement,
+        f"driver {cls.name} is named by no component spec, so osiris-pipeline never registers "
+        f"it; add x-runtime: {{driver: {project.spec_module(facts)}.{cls.name}}} to "
+        f"{relative_to(folder, project.cwd)}/spec.yaml (with name: {key})")
+
+
+def _spec_problems(rule: UnregisteredDriver, project: Project) -> list[ProjectReport]:
+    """Specs whose x-runtime.driver names a module the project lacks, or a class (with
+    ``run``) that a linted module lacks. A module that is not linted is not opened."""
+    classes = {f.path: {c.name for c in f.classes} for f in project.files}
+    reports = []
+    for named in project.spec_drivers:
+        spec = named.spec
+        if named.module_display is None:
+            files = spec.module_files(project.settings.root)
+            problem = (f"names module {spec.module}, which the project does not have (no "
+                       f"{relative_to(files[0], project.cwd)} or "
+                       f"{relative_to(files[1], project.cwd)})")
+        elif named.module_display in classes and spec.class_name not in classes[
+                named.module_display]:
+            problem = (f"names class {spec.class_name}, which {named.module_display} does not "
+                       f"define (a top-level class with a run method)")
+        else:
+            continue
+        reports.append(ProjectReport(
+            rule, named.display, 0, f"component spec {spec.name}: x-runtime.driver "
+            f"{spec.driver} {problem}, so osiris-pipeline cannot build its driver; fix the "
+            f"module path or the class name", line=spec.driver_line()))
+    return reports
+
+
+def _init_names(node: cst.ClassDef) -> set[str]:
+    """The names the class's ``__init__`` reads (building an instance runs it)."""
+    init = methods_of(node).get("__init__")
+    return {n.value for n in descendants(init) if type(n) is cst.Name} if init else set()
+
+
+def _binds(statement: cst.CSTNode) -> set[str]:
+    """The names a top-level statement binds: imports, definitions, assignments."""
+    if type(statement) in (cst.ClassDef, cst.FunctionDef):
+        return {statement.name.value}
+    bound: set[str] = set()
+    for small in statement.body if type(statement) is cst.SimpleStatementLine else ():
+        if type(small) in (cst.Import, cst.ImportFrom) and type(small.names) is not cst.ImportStar:
+            bound |= {(a.evaluated_alias or a.evaluated_name).split(".")[0] for a in small.names}
+        elif type(small) is cst.Assign:
+            bound |= {t.target.value for t in small.targets if type(t.target) is cst.Name}
+        elif type(small) is cst.AnnAssign and type(small.target) is cst.Name:
+            bound.add(small.target.value)
+    return bound
+
+
 def _imports_registry(module: cst.Module) -> bool:
-    for statement in module.body:
-        if type(statement) is cst.SimpleStatementLine:
-            for small in statement.body:
-                if type(small) is cst.ImportFrom and type(small.names) is not cst.ImportStar:
-                    names = [a.evaluated_alias or a.evaluated_name for a in small.names]
-                    if "DriverRegistry" in names:
-                        return True
-    return False
+    return any("DriverRegistry" in _binds(s) for s in module.body
+               if type(s) is cst.SimpleStatementLine and type(s.body[0]) is cst.ImportFrom)
 
 
-def _import_anchor(module: cst.Module) -> cst.CSTNode | None:
-    """The statement after which an import goes: the last top-level import, else the
-    module docstring, else nothing (the import goes first)."""
+def _import_anchor(module: cst.Module, before: int) -> cst.CSTNode | None:
+    """The statement after which an import goes: the last top-level import above the
+    statement ``before``, else the module docstring, else nothing (the import goes first)."""
     anchor = None
-    for index, statement in enumerate(module.body):
+    for index, statement in enumerate(module.body[:before]):
         if type(statement) is cst.SimpleStatementLine:
             small = statement.body[0]
             if type(small) in (cst.Import, cst.ImportFrom):
@@ -216,11 +346,12 @@ def _same_package(registering_path: str, class_path: str) -> bool:
     return folder == below or folder in below.parents
 
 
-def _key_from_file(path: str) -> str | None:
+def _key_from_file(project: Project, path: str) -> str | None:
+    """``orders.extractor`` for ``orders_extractor_driver.py`` (under osiris-pipeline,
+    ``duckdb.processor`` for ``duckdb_processor_driver.py``)."""
     name = PurePosixPath(path).name
-    for suffix, category in FILE_KEY_SUFFIXES.items():
+    for suffix in project.settings.naming.file_suffixes:
         source = name[: -len(suffix)] if name.endswith(suffix) else ""
         if source and source.replace("_", "").isalnum() and source.islower():
-            return f"{source}.{category}"
+            return f"{source}.{suffix.split('_')[1]}"
     return None
-

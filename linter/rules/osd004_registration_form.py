@@ -7,17 +7,19 @@ import re
 import libcst as cst
 
 from .. import categories
-from ..drivers import DriverClass, RegistrationCall, methods_of
+from ..drivers import DriverClass, RegistrationCall, built_without_arguments
 from ..findings import Fix
 from ..rule import Example, FileContext, Rule
 
 KEY_FORM = re.compile(r"[a-z0-9_]+\.[a-z0-9_]+")  # the runtime's DriverRegistry accepts these
+CLASS_LEVEL_CALL = ("DriverRegistry.register is called on the class, but osiris-pipeline's "
+                    "register is an instance method taking a factory, so this raises TypeError")
 
 
 class RegistrationForm(Rule):
     code = "OSD004"
     name = "registration-form"
-    message = "{problem}; the contract registers {wanted}"
+    message = "{problem}; {wanted}"
     fixable = True
     explanation = """
 ## What it checks
@@ -57,6 +59,13 @@ as not a literal), and the category of a class imported from another module.
 `DriverRegistry.register("csv.writer", CsvWriterDriver())` when the class is defined in
 the same file and can be built without arguments. Keys are never rewritten: renaming a
 key changes every pipeline that uses it.
+"""
+    targets = """
+Under `osiris-pipeline`, `DriverRegistry.register` is an instance method taking a
+factory (`registry.register(name, Class)`, `registry.register(name, lambda: Class())`,
+which the rule accepts): any call on the class itself, `DriverRegistry.register("k",
+X())`, raises `TypeError` there and is reported with that reason; drivers are
+registered by their component spec instead. Keys are not checked and no fix is offered.
 """
     VALID = [
         Example("""
@@ -108,6 +117,15 @@ key changes every pipeline that uses it.
                 with DriverRegistry.isolated():
                     DriverRegistry.register("fake.extractor", FakeExtractorDriver)
         """, path="tests/test_registry.py"),
+        Example("""
+            from osiris.core.driver import DriverRegistry
+
+            from .drivers.csv_writer_driver import CsvWriterDriver
+
+            registry = DriverRegistry()
+            registry.register("csv.writer", CsvWriterDriver)
+            registry.register("csv.writer_v2", lambda: CsvWriterDriver())
+        """, path="acme/registry.py", target="osiris-pipeline"),
     ]
     INVALID = [
         Example("""
@@ -161,15 +179,32 @@ key changes every pipeline that uses it.
                 DriverRegistry.register("duckdb.writer", DuckdbWriterDriver)  # expect: OSD004
                 DriverRegistry.register("duckdb")  # expect: OSD004, OSD004
         """, path="duckdb_writer_driver.py"),
+        Example("""
+            from osiris.core.driver import DriverRegistry
+
+
+            class CsvWriterDriver:
+                def run(self, *, step_id, config, inputs=None, ctx=None):
+                    return {}
+
+
+            DriverRegistry.register("csv.writer", CsvWriterDriver())  # expect: OSD004
+        """, path="csv_writer_driver.py", target="osiris-pipeline"),
     ]
 
     def check_file(self, file: FileContext) -> None:
         if file.is_test:
             return
+        if not file.settings.facts.registers_at_import:
+            for reg in file.registrations:  # each one a call on the class itself
+                file.report(self, reg.node, problem=CLASS_LEVEL_CALL, wanted=_spec_wanted(reg))
+            return
         classes = {s.name.value: s for s in file.module.body if type(s) is cst.ClassDef}
         drivers = {d.name: d for d in file.drivers}
+        naming = file.settings.naming
         for reg in file.registrations:
-            key_problem, key = _key_problem(reg, drivers.get(reg.target_name or ""), file.path)
+            key_problem, key = _key_problem(reg, drivers.get(reg.target_name or ""), file.path,
+                                            naming)
             if key_problem:
                 file.report(self, reg.key_node or reg.node, problem=key_problem,
                             wanted=_wanted(reg, key))
@@ -179,8 +214,8 @@ key changes every pipeline that uses it.
                             problem=_target_problem(reg), wanted=_wanted(reg, key))
 
 
-def _key_problem(reg: RegistrationCall, driver: DriverClass | None,
-                 path: str) -> tuple[str | None, str]:
+def _key_problem(reg: RegistrationCall, driver: DriverClass | None, path: str,
+                 naming: categories.Naming) -> tuple[str | None, str]:
     """What is wrong with the key, if anything, and the key to suggest."""
     if reg.key_node is None:
         return "this registration has no key", "family.type"
@@ -189,10 +224,10 @@ def _key_problem(reg: RegistrationCall, driver: DriverClass | None,
     if not KEY_FORM.fullmatch(reg.key):
         return (f"the key {reg.key!r} is not of the form family.type (lowercase letters, "
                 f"digits, _)"), "family.type"
-    said = categories.from_key(reg.key)
+    said = naming.from_key(reg.key)
     if driver is None or said is None:
         return None, reg.key
-    category, source = categories.resolve(path, driver.name, [])
+    category, source = naming.resolve(path, driver.name, [])
     if category is None:
         category, source = driver.category, driver.category_source
     if category is None or category == said:
@@ -211,27 +246,28 @@ def _target_problem(reg: RegistrationCall) -> str:
 
 
 def _wanted(reg: RegistrationCall, key: str) -> str:
-    name = reg.target_name if reg.target_name and reg.target_name[:1].isupper() else "MyDriver"
-    return f'DriverRegistry.register("{key}", {name}())'
+    return f'the contract registers DriverRegistry.register("{key}", {_class_name(reg)}())'
+
+
+def _spec_wanted(reg: RegistrationCall) -> str:
+    folder = reg.key if reg.key and KEY_FORM.fullmatch(reg.key) else "<family>.<type>"
+    return (f"osiris-pipeline registers drivers from component specs: name the class in "
+            f"components/{folder}/spec.yaml (x-runtime: {{driver: package.module."
+            f"{_class_name(reg)}}}), or call register(name, {_class_name(reg)}) on a "
+            f"DriverRegistry instance")
+
+
+def _class_name(reg: RegistrationCall) -> str:
+    return reg.target_name if reg.target_name and reg.target_name[:1].isupper() else "MyDriver"
 
 
 def _instance_fix(reg: RegistrationCall, classes: dict[str, cst.ClassDef]) -> Fix | None:
     """``MyDriver`` -> ``MyDriver()``, only for a class of this file built without arguments."""
     target = reg.target
     if type(target) is not cst.Name or target.value not in classes \
-            or not _built_without_arguments(classes[target.value]):
+            or not built_without_arguments(classes[target.value]):
         return None
     return Fix(f"Register an instance: {target.value}()", {target: cst.Call(func=target)})
-
-
-def _built_without_arguments(node: cst.ClassDef) -> bool:
-    init = methods_of(node).get("__init__")
-    if init is None:
-        return True
-    params = init.params
-    required = [p for p in (*params.posonly_params, *params.params, *params.kwonly_params)
-                if p.default is None]
-    return len(required) <= 1  # self
 
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ...contract.targets import FACTS, Target
 from ..drivers import DriverClass, ctx_name, literal_string, parameter_names
 from ..names import dotted
 from ..rule import Example, FileContext, Rule
@@ -19,16 +20,24 @@ from ..uses import (
     Use,
     uses_of,
 )
+from ..walk import descendants
 
-CONTEXT_METHODS = frozenset({"log_metric", "log_event"})
-CONTEXT_API = CONTEXT_METHODS | {"output_dir"}
+OFFERS = {
+    Target.CONTRACT: "the contract's ctx offers only ctx.log_metric(name, value, **tags), "
+                     "ctx.log_event(name, payload) and ctx.output_dir",
+    Target.OSIRIS_PIPELINE: "osiris-pipeline's ctx offers only ctx.log_metric(name, value, "
+                            "**tags) and ctx.output_dir",
+}
+# Offered by the written contract only: under osiris-pipeline a call needs a guard.
+UNGUARDED = (" of osiris-pipeline (its ctx has only log_metric and output_dir)",
+             'guard the call with if hasattr(ctx, "log_event"): or use '
+             'getattr(ctx, "log_event", None)')
 
 
 class CtxApi(Rule):
     code = "OSD006"
     name = "ctx-api"
-    message = "{use} is not part of the run context; the contract's ctx offers only " \
-              "ctx.log_metric(name, value, **tags), ctx.log_event(name, payload) and ctx.output_dir"
+    message = "{use} is not part of the run context{why}; {offers}"
     explanation = """
 ## What it checks
 What a driver does *to* its run context. Inside `run` (whose fifth parameter is the
@@ -54,6 +63,8 @@ pipeline, usually halfway through a run, after data has moved.
   uses are checked when it is a method of the driver with a `ctx` parameter.
 - Referring to an allowed method without calling it (`emit = ctx.log_metric`), and
   `getattr(ctx, "output_dir", None)`.
+- Any attribute used only where `hasattr(ctx, "<name>")` is true (`if ctx and
+  hasattr(ctx, "base_path"): ...ctx.base_path`): it cannot raise `AttributeError`.
 
 ## Not followed
 The rule judges operations on the name, not where the object goes: aliases
@@ -73,6 +84,12 @@ logger = logging.getLogger(__name__)
     logger.info("reading %s", config["table"])
     ctx.log_event("extract_started", {"table": config["table"]})
 ```
+"""
+    targets = """
+Under `osiris-pipeline` the context offers `log_metric` and `output_dir` only: an
+unguarded `ctx.log_event(...)` is reported (its message says so); one under
+`if hasattr(ctx, "log_event"):` (or a ternary / `and` on that test) and
+`getattr(ctx, "log_event", None)` are accepted.
 """
     VALID = [
         Example("""
@@ -150,6 +167,18 @@ logger = logging.getLogger(__name__)
                     ctx = ssl.create_default_context()
                     return {"df": self._fetch(config["url"], ctx.wrap_socket)}
         """),
+        Example("""
+            class GraphqlExtractorDriver:
+                def run(self, *, step_id, config, inputs=None, ctx=None):
+                    if ctx and hasattr(ctx, "log_event"):
+                        ctx.log_event("extraction.start", {"endpoint": config["endpoint"]})
+                    emit = getattr(ctx, "log_event", None)
+                    df = self._fetch(config)
+                    if emit:
+                        emit("extraction.done", {"rows": len(df)})
+                    ctx.log_metric("rows_read", len(df))
+                    return {"df": df}
+        """, path="graphql_extractor_driver.py", target="osiris-pipeline"),
     ]
     INVALID = [
         Example("""
@@ -198,28 +227,77 @@ logger = logging.getLogger(__name__)
                         df = self._fetch(config["url"], ctx.output_dir())  # expect: OSD006
                     return {"df": df}
         """, path="api_extractor_driver.py"),
+        Example("""
+            class GraphqlExtractorDriver:
+                def run(self, *, step_id, config, inputs=None, ctx=None):
+                    ctx.log_event("extraction.start", {"endpoint": config["endpoint"]})  # expect: OSD006
+                    df = self._fetch(config)
+                    if ctx:
+                        ctx.log_event("extraction.done", {"rows": len(df)})  # expect: OSD006
+                    ctx.log_metric("rows_read", len(df))
+                    return {"df": df}
+        """, path="graphql_extractor_driver.py", target="osiris-pipeline"),
     ]
 
     def check_driver(self, driver: DriverClass, file: FileContext) -> None:
+        facts = file.settings.facts
+        api = facts.ctx_methods | facts.ctx_attributes
+        contract_only = FACTS[Target.CONTRACT].ctx_methods - facts.ctx_methods
         run_ctx = ctx_name(driver.run)
         for method in driver.methods.values():
             if method is driver.run:  # without a fifth parameter, a local ctx is something else
                 names = {run_ctx} if len(parameter_names(method)) > 4 else set()
             else:
                 names = {"ctx", run_ctx} & set(parameter_names(method))
+            guarded = _Guarded(method, names)
             for use in uses_of(method, names) if names else ():
-                problem = _misuse(use)
+                if use.kind == ATTRIBUTE and use.attribute not in api and not use.stored \
+                        and guarded.covers(use.parent, use.attribute):
+                    continue  # under hasattr(ctx, "<name>"): never an AttributeError
+                if use.attribute in contract_only and not use.stored:
+                    file.report(self, use.node, use=f"{use.name.value}.{use.attribute}",
+                                why=UNGUARDED[0], offers=UNGUARDED[1])
+                    continue
+                problem = _misuse(use, api)
                 if problem:
                     node, described = problem
-                    file.report(self, node, use=described)
+                    file.report(self, node, use=described, why="", offers=OFFERS[facts.target])
 
 
-def _misuse(use: Use) -> tuple[cst.CSTNode, str] | None:
+class _Guarded:
+    """The parts of a method that run only once ``hasattr(ctx, "<name>")`` (or
+    ``getattr(ctx, "<name>", ...)``) is true: ``if``/ternary bodies and ``and`` operands."""
+
+    def __init__(self, method: cst.FunctionDef, names: set[str]) -> None:
+        self.method = method
+        self.names = names
+        self._nodes: dict[str, set[int]] = {}
+
+    def covers(self, node: cst.CSTNode, attribute: str) -> bool:
+        if attribute not in self._nodes:
+            self._nodes[attribute] = found = set()
+            for guard in descendants(self.method.body):
+                if type(guard) in (cst.If, cst.IfExp) and self._probes(guard.test, attribute):
+                    found |= {id(n) for n in descendants(guard.body)}
+                elif type(guard) is cst.BooleanOperation and type(guard.operator) is cst.And \
+                        and self._probes(guard.left, attribute):
+                    found |= {id(n) for n in descendants(guard.right)}
+        return id(node) in self._nodes[attribute]
+
+    def _probes(self, test: cst.BaseExpression, attribute: str) -> bool:
+        if type(test) is cst.BooleanOperation and type(test.operator) is cst.And:
+            return self._probes(test.left, attribute) or self._probes(test.right, attribute)
+        return (type(test) is cst.Call and dotted(test.func) in ("hasattr", "getattr")
+                and len(test.args) > 1 and dotted(test.args[0].value) in self.names
+                and literal_string(test.args[1].value) == attribute)
+
+
+def _misuse(use: Use, api: frozenset[str]) -> tuple[cst.CSTNode, str] | None:
     """(where to report, how to describe it) when ``use`` goes beyond the context's API."""
     ctx = use.name.value
     if use.kind == ATTRIBUTE:
         attribute = use.attribute
-        if attribute not in CONTEXT_API:
+        if attribute not in api:
             return use.node, f"{ctx}.{attribute}"
         if use.stored:
             return use.node, f"assigning {ctx}.{attribute}"
@@ -232,12 +310,13 @@ def _misuse(use: Use) -> tuple[cst.CSTNode, str] | None:
     if described:
         return use.node, described
     if use.kind == ARGUMENT:
-        return _reflection(use)
+        return _reflection(use, api)
     return None
 
 
-def _reflection(use: Use) -> tuple[cst.CSTNode, str] | None:
-    """``getattr(ctx, "logger")``, ``setattr(ctx, ...)``, ``delattr(ctx, ...)``."""
+def _reflection(use: Use, api: frozenset[str]) -> tuple[cst.CSTNode, str] | None:
+    """``getattr(ctx, "logger")``, ``setattr(ctx, ...)``, ``delattr(ctx, ...)``; a
+    ``getattr`` with a default may name what the context lacks."""
     call = use.grandparent
     if type(call) is not cst.Call or not call.args or call.args[0] is not use.parent:
         return None
@@ -245,7 +324,8 @@ def _reflection(use: Use) -> tuple[cst.CSTNode, str] | None:
     if function not in ("getattr", "setattr", "delattr"):
         return None
     attribute = literal_string(call.args[1].value) if len(call.args) > 1 else None
-    if function == "getattr" and attribute in CONTEXT_API:
+    if function == "getattr" and (attribute in api or len(call.args) > 2
+                                  and attribute in FACTS[Target.CONTRACT].ctx_methods):
         return None
     return call, f"{function}({use.name.value}, {attribute!r})" if attribute else \
         f"{function}({use.name.value}, ...)"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ...contract.targets import INPUT_PREFIX
 from ..categories import EXTRACTOR, KNOWN, with_article
-from ..drivers import DriverClass, inputs_name
+from ..drivers import DriverClass, inputs_name, literal_string, subscript_index
 from ..inputs_checks import InputsChecks, called_function, module_functions, receiving_parameter
 from ..rule import Example, FileContext, Rule
 from ..uses import ARGUMENT, ATTRIBUTE, CALLED, ITERATED, MEMBERSHIP, SUBSCRIPT, UNPACKED, Use, uses_of
@@ -73,6 +74,14 @@ def run(self, step_id, config, inputs, ctx):
         raise ValueError(f"Step {step_id}: this writer needs inputs['df']")
     df = inputs["df"]
 ```
+"""
+    targets = """
+Under `osiris-pipeline` the runner passes each upstream frame as
+`inputs["df_<step id>"]` (and never `inputs["df"]`): writers and transformers are
+reported when they read their frame only as `inputs["df"]` / `inputs.get("df")`;
+iterating over `inputs`, `items()`/`keys()`/`values()`, or any key other than the
+literal `"df"` (`inputs["df_extract"]`, `inputs[key]`) is how they find it. The None
+check is not demanded there. Extractors are judged as under `contract`.
 """
     VALID = [
         Example("""
@@ -150,6 +159,15 @@ def run(self, step_id, config, inputs, ctx):
                     frame = inputs.get("df") if inputs else None
                     return {"df": result if frame is not None else None}
         """, path="duckdb_transformer_driver.py"),
+        Example("""
+            class FilesystemCsvWriterDriver:
+                def run(self, *, step_id, config, inputs=None, ctx=None):
+                    if not inputs:
+                        raise ValueError("no inputs")
+                    frames = [v for k, v in inputs.items() if k.startswith("df_")]
+                    frames[0].to_csv(config["path"], index=False)
+                    return {}
+        """, path="filesystem_csv_writer_driver.py", target="osiris-pipeline"),
     ]
     INVALID = [
         Example("""
@@ -221,40 +239,78 @@ def run(self, step_id, config, inputs, ctx):
                     params = upstream["params"] if upstream else []
                     return con.execute(config["query"], params).fetchdf()
         """, path="duckdb_extractor_driver.py"),
+        Example("""
+            class DedupTransformerDriver:
+                def run(self, *, step_id, config, inputs=None, ctx=None):  # expect: OSD012
+                    if not inputs or "df" not in inputs:
+                        raise ValueError("no input frame")
+                    return {"df": inputs["df"].drop_duplicates()}
+        """, path="dedup_transformer_driver.py", target="osiris-pipeline"),
     ]
 
     def check_driver(self, driver: DriverClass, file: FileContext) -> None:
+        name = inputs_name(driver.run)
         if driver.category == EXTRACTOR:
-            reads = self._extractor_reads(driver, file.module)
+            reads = [use for use in _uses(driver, file.module) if use.kind in READS]
             if reads:
                 # At def run, as the catalogue places OSD012: a fact about the whole run.
                 kinds = ", ".join(dict.fromkeys(READS[use.kind] for use in reads))
                 file.report(self, driver.run.name, problem=(
-                    f"this extractor {kinds} {inputs_name(driver.run)} ({len(reads)} read"
+                    f"this extractor {kinds} {name} ({len(reads)} read"
                     f"{'s' if len(reads) > 1 else ''} in run or the helpers it passes inputs "
                     f"to); extractors are given no inputs (inputs is None), so read from the "
                     f"source named in config"))
             return
+        if file.settings.facts.frames_by_step:
+            keys = [_frame_key(use) for use in _uses(driver, file.module)]
+            if "df" in keys and BY_STEP not in keys:
+                file.report(self, driver.run.name, problem=(
+                    f'run reads its frame only as {name}["df"], which osiris-pipeline never '
+                    f'passes: it passes each upstream frame as {name}["{INPUT_PREFIX}<step id>"]; '
+                    f'take the frames whose keys start with "{INPUT_PREFIX}" (for key, df in '
+                    f'{name}.items(): if key.startswith("{INPUT_PREFIX}"): ...)'))
+            return
         if InputsChecks(driver, file.module).unchecked():
-            name = inputs_name(driver.run)
             file.report(self, driver.run.name, problem=(
                 f'run uses {name}["df"] before checking, on every path, that {name} is not None '
                 f'and holds "df"; {with_article(driver.category)} must raise a clear error '
                 f'first: if not {name} or "df" not in {name}: raise ValueError(...)'))
 
-    def _extractor_reads(self, driver: DriverClass, module: cst.Module) -> list[Use]:
-        """Reads of inputs in run, and in the helpers run passes inputs to (one level)."""
-        name = inputs_name(driver.run)
-        functions = module_functions(module)
-        reads: list[Use] = []
-        helpers: dict[tuple[cst.FunctionDef, str], None] = {}
-        for use in uses_of(driver.run, {name}):
-            reads += [use] if use.kind in READS else []
-            call = use.grandparent if use.kind == ARGUMENT else None
-            callee = called_function(call, driver, functions) if type(call) is cst.Call else None
-            parameter = receiving_parameter(call, callee[0], name, callee[1]) if callee else None
-            if parameter is not None:
-                helpers[(callee[0], parameter)] = None
-        for helper, parameter in helpers:
-            reads += [use for use in uses_of(helper, {parameter}) if use.kind in READS]
-        return reads
+
+def _uses(driver: DriverClass, module: cst.Module) -> list[Use]:
+    """The uses of inputs in run, and in the helpers run passes inputs to (one level)."""
+    name = inputs_name(driver.run)
+    functions = module_functions(module)
+    uses: list[Use] = []
+    helpers: dict[tuple[cst.FunctionDef, str], None] = {}
+    for use in uses_of(driver.run, {name}):
+        uses.append(use)
+        call = use.grandparent if use.kind == ARGUMENT else None
+        callee = called_function(call, driver, functions) if type(call) is cst.Call else None
+        parameter = receiving_parameter(call, callee[0], name, callee[1]) if callee else None
+        if parameter is not None:
+            helpers[(callee[0], parameter)] = None
+    for helper, parameter in helpers:
+        uses += uses_of(helper, {parameter})
+    return uses
+
+
+BY_STEP = "by step"  # a read that can find inputs["df_<step id>"]
+
+
+def _frame_key(use: Use) -> str | None:
+    """"df" for inputs["df"] / inputs.get("df"); BY_STEP for a read that can reach the
+    per-step keys (iteration, items/keys/values, a key that is not the literal "df");
+    None for the rest (tests, passing inputs on)."""
+    if use.kind == ITERATED:
+        return BY_STEP
+    if use.kind == SUBSCRIPT:
+        key = subscript_index(use.parent)
+    elif use.kind == ATTRIBUTE and use.called and use.attribute in ("items", "keys", "values"):
+        return BY_STEP
+    elif use.kind == ATTRIBUTE and use.called and use.attribute == "get" \
+            and use.grandparent.args:
+        key = use.grandparent.args[0].value
+    else:
+        return None
+    return "df" if literal_string(key) == "df" else BY_STEP

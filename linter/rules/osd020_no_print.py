@@ -24,11 +24,15 @@ LOGGING_DESTINATIONS = ("stream", "filename", "handlers")
 DESCRIPTORS = {"1": "sys.stdout", "2": "sys.stderr"}
 
 
+INSTEAD = {True: "use ctx.log_event(...) instead",  # by whether the target's ctx has log_event
+           False: "use a logging logger instead (osiris-pipeline's ctx has no log_event)"}
+
+
 class NoPrint(Rule):
     code = "OSD020"
     name = "no-print"
     message = "{call} writes to {stream}; the contract forbids output on stdout/stderr, " \
-              "use ctx.log_event(...) instead"
+              "{instead}"
     whole_module = True
     subscribes = (cst.Call,)
     fixable = True
@@ -66,6 +70,10 @@ and printing libraries (`rich.print`, `click.echo`).
 call is a statement inside a function that has a `ctx` parameter without a `None`
 default, and the call has no keyword arguments; otherwise replace it by hand with
 `ctx.log_event(...)` or a `logging` call.
+"""
+    targets = """
+Under `osiris-pipeline` the context has no `log_event`: the message points to a
+`logging` logger instead, and `--fix` offers no replacement.
 """
     VALID = [
         Example("""
@@ -119,6 +127,17 @@ default, and the call has no keyword arguments; otherwise replace it by hand wit
                 for row in rows:
                     print(row)
         """, path="helpers.py"),
+        Example("""
+            import logging
+
+            logger = logging.getLogger(__name__)
+
+
+            class CsvWriterDriver:
+                def run(self, *, step_id, config, inputs=None, ctx=None):
+                    logger.info("writing %s", config["path"])
+                    return {}
+        """, path="csv_writer_driver.py", target="osiris-pipeline"),
     ]
     INVALID = [
         Example("""
@@ -177,25 +196,36 @@ default, and the call has no keyword arguments; otherwise replace it by hand wit
                 sys.stdout.buffer.write(rows.to_csv().encode())  # expect: OSD020
                 os.write(sys.stderr.fileno(), b"done\\n")  # expect: OSD020
         """, path="parquet_writer_driver.py"),
+        Example("""
+            class CsvWriterDriver:
+                def run(self, *, step_id, config, ctx, inputs=None):
+                    print("writing", config["path"])  # expect: OSD020
+                    return {}
+        """, path="csv_writer_driver.py", target="osiris-pipeline"),
     ]
 
     def visit(self, node: cst.Call, file: FileContext, driver) -> None:
         target = file.imports.qualify(node.func)
         if target is None:
             return
+        instead = INSTEAD[file.settings.facts.logs_events]
         if (target == "print" and not _rebound("print", file)) or target == BUILTIN_PRINT:
             stream = _keyword_stream(node, file)
             if stream in ("sys.stdout", "sys.stderr", None):
-                file.report(self, node, fix=_log_event_fix(node, file) if target == "print" else None,
-                            call=f"{target}(...)", stream=(stream or "sys.stdout").split(".")[1])
+                event = file.settings.facts.logs_events
+                file.report(self, node, call=f"{target}(...)", instead=instead,
+                            fix=_log_event_fix(node, file) if target == "print" and event else None,
+                            stream=(stream or "sys.stdout").split(".")[1])
         elif target in STREAM_WRITES:
-            file.report(self, node, call=f"{target}(...)", stream=STREAM_WRITES[target].split(".")[1])
+            file.report(self, node, call=f"{target}(...)", instead=instead,
+                        stream=STREAM_WRITES[target].split(".")[1])
         elif target in PPRINTS or target in TRACEBACK_PRINTS:
             keyword = "stream" if target in PPRINTS else "file"
             stream = _keyword_stream(node, file, keyword) or ("sys.stderr" if "traceback" in target
                                                                else "sys.stdout")
             if stream in STANDARD_STREAMS:
-                file.report(self, node, call=f"{target}(...)", stream=stream.split(".")[1])
+                file.report(self, node, call=f"{target}(...)", stream=stream.split(".")[1],
+                            instead=instead)
         elif target == "logging.basicConfig":
             stream = _keyword_stream(node, file, keyword="stream")
             call = f"logging.basicConfig(stream={stream})"
@@ -203,11 +233,12 @@ default, and the call has no keyword arguments; otherwise replace it by hand wit
                                           or a.star for a in node.args):
                 stream, call = "sys.stderr", "logging.basicConfig(...) without a stream or file"
             if stream in STANDARD_STREAMS:
-                file.report(self, node, call=call, stream=stream.split(".")[1])
+                file.report(self, node, call=call, stream=stream.split(".")[1], instead=instead)
         elif target == "os.write" and node.args:
             stream = _descriptor_stream(node.args[0].value, file)
             if stream is not None:
-                file.report(self, node, call="os.write(...)", stream=stream.split(".")[1])
+                file.report(self, node, call="os.write(...)", stream=stream.split(".")[1],
+                            instead=instead)
 
 
 def _keyword_stream(call: cst.Call, file: FileContext, keyword: str = "file") -> str | None:

@@ -15,14 +15,19 @@ from ..statements import blocks_of
 from ..walk import NESTED_SCOPES, descendants
 
 BROAD = frozenset({"Exception", "BaseException"})
+WANTED = {  # by whether the target's ctx has log_event
+    True: "the contract wants run's work inside a try whose handlers emit "
+          "ctx.log_event(\"step_failed\", {\"step_id\": ..., \"error\": ..., "
+          "\"error_type\": ...}) and re-raise",
+    False: "osiris-pipeline records a failed step from the exception run raises, so every "
+           "broad handler must re-raise (raise, or raise X from e)",
+}
 
 
 class ErrorHandling(Rule):
     code = "OSD024"
     name = "error-handling"
-    message = "{problem}; the contract wants run's work inside a try whose handlers emit " \
-              "ctx.log_event(\"step_failed\", {{\"step_id\": ..., \"error\": ..., " \
-              "\"error_type\": ...}}) and re-raise"
+    message = "{problem}; {wanted}"
     explanation = """
 ## What it checks
 - The `try` that wraps `run`'s work: a `try` among `run`'s top-level statements (also
@@ -57,6 +62,8 @@ type. A bare `except:` also catches `KeyboardInterrupt` and `SystemExit`.
   (`raise ConfigError(...) from e`), under an outer handler that logs the event.
 - Best-effort cleanup inside a `finally` block or inside another handler
   (`try: conn.rollback() except Exception: pass`): the step's own error still propagates.
+- A broad handler that retries the work inside a `try` whose handlers all raise: the
+  step fails when the retry does.
 - A broad handler that keeps the error for a later `raise` of it
   (`last_error = e` ... `raise last_error`), as retry loops do.
 
@@ -88,6 +95,12 @@ def run(self, step_id, config, inputs, ctx):
                                       "error_type": type(e).__name__})
         raise
 ```
+"""
+    targets = """
+Under `osiris-pipeline` the context has no `log_event` and the runner records a failed
+step itself from the exception `run` raises: the `step_failed` event and the wrapping
+`try` are not demanded; handlers that swallow the error (a broad handler that does not
+re-raise) and bare `except:` are still reported.
 """
     VALID = [
         Example("""
@@ -226,6 +239,16 @@ def run(self, step_id, config, inputs, ctx):
                     ctx.log_metric("rows_read", len(df))
                     return {"df": df}
         """, path="csv_extractor_driver.py"),
+        Example("""
+            class MysqlExtractorDriver:
+                def run(self, *, step_id, config, inputs=None, ctx=None):
+                    try:
+                        df = self._read(config)
+                    except Exception as e:
+                        raise RuntimeError(f"MySQL extraction failed: {e}") from e
+                    ctx.log_metric("rows_read", len(df))
+                    return {"df": df}
+        """, path="mysql_extractor_driver.py", target="osiris-pipeline"),
     ]
     INVALID = [
         Example("""
@@ -312,15 +335,28 @@ def run(self, step_id, config, inputs, ctx):
                                                       "error_type": type(e).__name__})
                     return {}
         """, path="csv_writer_driver.py"),
+        Example("""
+            class MysqlExtractorDriver:
+                def run(self, *, step_id, config, inputs=None, ctx=None):
+                    try:
+                        df = self._read(config)
+                    except Exception:  # expect: OSD024
+                        df = None
+                    return {"df": df}
+        """, path="mysql_extractor_driver.py", target="osiris-pipeline"),
     ]
 
     def check_driver(self, driver: DriverClass, file: FileContext) -> None:
+        event = file.settings.facts.logs_events
+        wanted = WANTED[event]
         statements = body_statements(driver.run)
         outer = _outer_trys(statements)
         broad = [t for t in outer if any(_is_broad(h) for h in t.handlers)]
-        wrapping = {h for t in (broad or outer) for h in t.handlers}
-        if not wrapping:
-            file.report(self, driver.run.name,
+        # Without the event to emit, run's own try has nothing to add: the runner records
+        # the failed step from the exception run raises.
+        wrapping = {h for t in (broad or outer) for h in t.handlers} if event else set()
+        if not wrapping and event:
+            file.report(self, driver.run.name, wanted=wanted,
                         problem="run's work is not inside a try that handles its errors")
         raised_later = _RaisedNames(driver.run)
         context = ctx_name(driver.run)
@@ -333,12 +369,12 @@ def run(self, step_id, config, inputs, ctx):
             if handler in wrapping and (_is_broad(handler) or _may_raise(handler, driver)
                                         or reports_failure):
                 problems += _logging_problems(handler, raises, context, driver)
-            elif _is_broad(handler) and not (raises or in_cleanup
+            elif _is_broad(handler) and not (raises or in_cleanup or _retries(handler, driver)
                                              or _keeps_for_later(handler, raised_later)):
                 problems.append("this handler swallows the error, so nothing reports the "
                                 "step as failed")
             if problems:
-                file.report(self, handler, problem="; ".join(problems))
+                file.report(self, handler, problem="; ".join(problems), wanted=wanted)
 
 
 def _logging_problems(handler: cst.ExceptHandler, raises: bool, context: str,
@@ -361,6 +397,14 @@ def _may_raise(handler: cst.ExceptHandler, driver: DriverClass) -> bool:
     """Some path through the handler raises: it does not just recover locally."""
     return any(type(node) is cst.Raise or (
         type(node) is cst.SimpleStatementLine and always_raises([node], driver.methods))
+        for node in descendants(handler.body, stop=NESTED_SCOPES))
+
+
+def _retries(handler: cst.ExceptHandler, driver: DriverClass) -> bool:
+    """The handler tries the work again in a ``try`` whose handlers all raise: the step
+    fails if the retry fails, and the error is not swallowed."""
+    return any(type(node) in (cst.Try, cst.TryStar) and node.handlers and all(
+        always_raises(h.body.body, driver.methods) for h in node.handlers)
         for node in descendants(handler.body, stop=NESTED_SCOPES))
 
 

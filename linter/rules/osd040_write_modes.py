@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from ...contract.targets import Target
 from ..categories import WRITER
 from ..drivers import DriverClass
 from ..rule import Example, FileContext, Rule
-from ..write_modes import ALIASES, MODES, WriteModeAnalysis
+from ..write_modes import ALIASES, WriteModeAnalysis
 
 
 class WriteModes(Rule):
     code = "OSD040"
     name = "write-modes"
-    message = "{problem}; the contract wants writers to handle write_mode \"append\", " \
-              "\"overwrite\" and \"upsert\" (upsert by the configured key columns) and to " \
-              "reject any other value with an error"
+    message = "{problem}; {wanted} wants writers to handle {field} {modes} (upsert by the " \
+              "configured key columns) and to reject any other value with an error"
     applies_to = frozenset({WRITER})
     explanation = """
 ## What it checks
@@ -91,6 +91,12 @@ def run(self, step_id, config, inputs, ctx):          # OSD040: no upsert, no re
     elif mode == "append":
         self._insert(conn, df)
 ```
+"""
+    targets = """
+Under `osiris-pipeline` the modes are `"append"`, `"replace"` and `"upsert"`, read from
+`config["write_mode"]` or `config["mode"]`; when the writer's component spec declares
+the option (`configSchema.properties.write_mode` or `mode`), its `enum` gives the modes,
+and a writer whose spec declares no such option has no mode to handle (no finding).
 """
     VALID = [
         Example("""
@@ -188,6 +194,20 @@ def run(self, step_id, config, inputs, ctx):          # OSD040: no upsert, no re
                 def _merge(self, df, config):
                     self._run_merge(df, on=config.upsert_keys)
         """, path="snowflake_writer_driver.py"),
+        Example("""
+            class MysqlWriterDriver:
+                def run(self, *, step_id, config, inputs=None, ctx=None):
+                    mode = config.get("mode", "append")
+                    if mode not in ("append", "replace", "upsert"):
+                        raise ValueError(f"unsupported mode {mode!r}")
+                    if mode == "upsert":
+                        self._upsert(inputs, config["upsert_keys"])
+                    elif mode == "replace":
+                        self._replace(inputs)
+                    elif mode == "append":
+                        self._append(inputs)
+                    return {}
+        """, path="mysql_writer_driver.py", target="osiris-pipeline"),
     ]
     INVALID = [
         Example("""
@@ -255,24 +275,50 @@ def run(self, step_id, config, inputs, ctx):          # OSD040: no upsert, no re
                     assert how in ("append", "overwrite", "replace", "upsert")
                     df.to_sql("target", conn, if_exists="append")
         """, path="sqlite_writer_driver.py"),
+        Example("""
+            class MysqlWriterDriver:
+                def run(self, *, step_id, config, inputs=None, ctx=None):  # expect: OSD040
+                    mode = config.get("mode", "append")
+                    if mode == "overwrite":
+                        self._replace(inputs)
+                    elif mode == "append":
+                        self._append(inputs)
+                    else:
+                        raise ValueError(f"unsupported mode {mode!r}")
+                    return {}
+        """, path="mysql_writer_driver.py", target="osiris-pipeline"),
     ]
 
     def check_driver(self, driver: DriverClass, file: FileContext) -> None:
-        handling = WriteModeAnalysis(driver, file.module).handling()
-        missing = [m for m in MODES if m not in handling.handled]
+        facts = file.settings.facts
+        modes, wanted = facts.write_modes, "the contract"
+        if facts.target is not Target.CONTRACT:
+            specs = [file.settings.specs_by_name[k] for k in driver.keys
+                     if k in file.settings.specs_by_name]
+            if specs and all(spec.write_modes is None for spec in specs):
+                return  # its component spec offers no write mode: there is none to handle
+            declared = next((spec for spec in specs if spec.write_modes), None)
+            modes, wanted = (declared.write_modes, f"component spec {declared.name}") \
+                if declared else (modes, "osiris-pipeline")
+        field = " or ".join(facts.write_mode_keys)
+        handling = WriteModeAnalysis(driver, file.module, facts.write_mode_keys).handling()
+        missing = [m for m in modes if m not in handling.handled]
         problems = []
-        if len(missing) == len(MODES) and not handling.rejects:
-            problems.append("never compares config[\"write_mode\"] with the contract's values")
+        if len(missing) == len(modes) and not handling.rejects:
+            problems.append(f"never compares config[\"{facts.write_mode_keys[0]}\"] with "
+                            f"{wanted}'s values")
         else:
             if missing:
                 hint = "".join(f" (\"{a}\" is only an alias of \"{m}\")" for a, m in ALIASES.items()
                                if m in missing and a in handling.handled)
-                problems.append("does not handle write_mode " + ", ".join(f'"{m}"' for m in missing)
+                problems.append(f"does not handle {field} " + ", ".join(f'"{m}"' for m in missing)
                                 + hint)
             if not handling.rejects:
-                problems.append("does not reject other write_mode values with an error")
+                problems.append(f"does not reject other {field} values with an error")
             if handling.keyless_upsert:
                 problems.append("upserts without reading the configured key columns "
                                 "(primary_key, upsert_keys or key_columns)")
         if problems:
-            file.report(self, driver.run.name, problem="run " + " and ".join(problems))
+            listed = ", ".join(f'"{m}"' for m in modes[:-1]) + f' and "{modes[-1]}"'
+            file.report(self, driver.run.name, problem="run " + " and ".join(problems),
+                        wanted=wanted, field=field, modes=listed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from osiris_driver_kit.contract.targets import detect_target
 from osiris_driver_kit.linter.linting import Linter
 from osiris_driver_kit.linter.rules import rule_classes
 from osiris_driver_kit.linter.settings import Settings
@@ -15,16 +16,21 @@ def all_codes() -> frozenset[str]:
 
 
 def lint_files(files: dict[str, bytes | str], codes: frozenset[str] | None = None,
-               report_unused: bool = False, fix: str | None = None, root: Path | None = None):
-    """Findings (and the Outcome) of linting ``files`` (relative path -> source)."""
+               report_unused: bool = False, fix: str | None = None, root: Path | None = None,
+               target: str | None = None):
+    """Findings (and the Outcome) of linting ``files`` (relative path -> source): the
+    Python files, under ``target`` (else the one detected from component specs among them)."""
     with tempfile.TemporaryDirectory() as folder:
         base = root or Path(folder)
         for relative, source in files.items():
-            target = base / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(source.encode() if isinstance(source, str) else source)
+            path = base / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(source.encode() if isinstance(source, str) else source)
+        detection = detect_target(base, target)
         settings = Settings(root=base, enabled=codes or all_codes(),
-                            report_unused_suppressions=report_unused)
+                            report_unused_suppressions=report_unused, target=detection.target,
+                            target_reason=detection.reason, specs=detection.specs)
         linter = Linter(rule_classes(), settings, jobs=1, cache=None, fix=fix, cwd=base)
-        outcome = linter.run(sorted(base / relative for relative in files))
+        outcome = linter.run(sorted(base / relative for relative in files
+                                    if relative.endswith(".py")))
         return outcome

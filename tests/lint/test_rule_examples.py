@@ -2,6 +2,9 @@
 of that rule, an INVALID one exactly the findings its `# expect: CODE` markers name."""
 
 import pytest
+from osiris_driver_kit.contract.targets import Target
+from osiris_driver_kit.linter.explain import explain
+from osiris_driver_kit.linter.rule import Rule
 from osiris_driver_kit.linter.rules import rule_classes
 
 from .support import lint_files
@@ -15,7 +18,7 @@ def examples(kind):
 
 
 def findings_of(rule, example):
-    outcome = lint_files(example.files(), report_unused=True)
+    outcome = lint_files(example.files(), report_unused=True, target=example.target)
     return sorted((f.path, f.line) for f in outcome.findings if f.code == rule.code), outcome
 
 
@@ -38,3 +41,12 @@ def test_every_rule_has_three_examples_of_each_kind_and_an_explanation(rule):
     assert len(rule.VALID) >= 3 and len(rule.INVALID) >= 3
     for heading in ("## What it", "## Why", "## Fix"):
         assert heading in rule.explanation, f"{rule.code} explanation lacks {heading!r}"
+    assert "\n## Targets\n" in explain(rule), f"{rule.code} --explain lacks its targets"
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.targets != Rule.targets],
+                         ids=lambda rule: rule.code)
+def test_a_rule_that_changes_per_target_has_examples_under_each(rule):
+    for kind in ("VALID", "INVALID"):
+        targets = {example.target for example in getattr(rule, kind)}
+        assert targets == {t.value for t in Target}, f"{rule.code} {kind}: {targets}"
