@@ -44,20 +44,24 @@ COLUMNS = Setting("columns", "array", "Columns to read (default: all)")
 LIMIT = Setting("limit", "integer", "Read at most this many rows")
 DELIMITER = Setting("delimiter", "string", "Field separator", default=",")
 ENCODING = Setting("encoding", "string", "Text encoding", default="utf-8")
-WRITE_MODE = (
-    Setting("write_mode", "string", "How rows meet the existing ones ('replace' is an alias "
-            "of 'overwrite')", default="append", enum=("append", "overwrite", "replace", "upsert")),
-    Setting("primary_key", "array", "Key column(s) that upsert matches rows on"),
-)
+# The write mode that replaces the rows: the contract calls it "overwrite", osiris-pipeline
+# "replace" (contract.targets); the drivers accept the other word as its alias.
+REPLACING_MODES = ("overwrite", "replace")
+# Its description names the target's word ({mode}) and the alias when rendered.
+WRITE_MODE = Setting(
+    "write_mode", "string", "How rows meet the existing ones ('{alias}' is an alias of "
+    "'{mode}')", default="append", enum=("append", "overwrite", "replace", "upsert"))
+WRITE_SETTINGS = (WRITE_MODE, Setting("primary_key", "array",
+                                      "Key column(s) that upsert matches rows on"))
 SQL_SOURCE = (
     Setting("query", "string", "A SELECT to run; it must only read (or give table)"),
     Setting("table", "string", "Table to read (or give query)"),
     COLUMNS, LIMIT,
 )
-SQL_TARGET = (Setting("table", "string", "Table to write", required=True), *WRITE_MODE)
+SQL_TARGET = (Setting("table", "string", "Table to write", required=True), *WRITE_SETTINGS)
 FILE_PATH = Setting("path", "string", "Path of the CSV file", required=True)
 CSV_SOURCE = (FILE_PATH, COLUMNS, LIMIT, DELIMITER, ENCODING)
-CSV_TARGET = (FILE_PATH, *WRITE_MODE, DELIMITER, ENCODING)
+CSV_TARGET = (FILE_PATH, *WRITE_SETTINGS, DELIMITER, ENCODING)
 SQL_TRANSFORM = (
     Setting("query", "string", "SQL over the input DataFrame; it must only read",
             required=True),

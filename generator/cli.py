@@ -2,7 +2,7 @@
 
     osiris-gen extractor postgres        osiris-gen writer csv --out src/drivers
     osiris-gen transformer sql           osiris-gen list
-    osiris-gen quickstart demo
+    osiris-gen quickstart demo           osiris-gen writer mysql --target osiris-pipeline
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
+from ..contract.targets import Target
 from .catalogue import BACKENDS, CATEGORIES, canonical_name
 from .errors import GenerationError
 from .filewriter import Action
@@ -22,6 +23,7 @@ from .generation import Outcome, generate
 from .naming import check_category, check_name
 from .quickstart import run_quickstart
 from .rendering import TODO_MARK, Request
+from .targeting import choose_target
 
 EXIT_USAGE = 2
 
@@ -62,6 +64,11 @@ ForceOption = Annotated[bool, typer.Option(
 FamilyOption = Annotated[str | None, typer.Option(
     "--family", help="Registry family (key 'FAMILY.<category>'); default: the backend name.",
     show_default=False)]
+TargetOption = Annotated[str | None, typer.Option(
+    "--target", help="The runtime to write for: 'contract' (the written contract: "
+    "registered at import) or 'osiris-pipeline' (registered by the component spec's "
+    "x-runtime.driver; transformers are 'processor's). Default: detected from the specs "
+    "in --components-out, else 'contract'.", show_default=False)]
 
 
 def _add_category_command(category: str) -> None:
@@ -75,9 +82,11 @@ def _add_category_command(category: str) -> None:
         dry_run: DryRunOption = False,
         force: ForceOption = False,
         family: FamilyOption = None,
+        target: TargetOption = None,
     ) -> None:
         with _reported_errors():
             backend = canonical_name(check_name(name, choices=_KNOWN_BACKENDS))
+            chosen = choose_target(target, components_out)
             request = Request(
                 category=check_category(category),
                 backend=backend,
@@ -85,8 +94,15 @@ def _add_category_command(category: str) -> None:
                 drivers_dir=out,
                 tests_dir=None if no_tests else tests_out,
                 components_dir=components_out if spec else None,
+                target=chosen.target,
             )
+            why = "" if target else f" ({chosen.reason})"
+            typer.echo(f"target: {chosen.target.value}{why}")
             _report(generate(request, force=force, dry_run=dry_run), dry_run)
+            if chosen.target is Target.OSIRIS_PIPELINE and not spec:
+                typer.echo(f"\nnote: --no-spec: nothing registers {request.names.key}; "
+                           f"osiris-pipeline registers a driver only through "
+                           f"components/{request.names.key}/spec.yaml.")
 
     command.__doc__ = f"Generate the {category} driver NAME, its tests and its component spec."
     app.command(category)(command)

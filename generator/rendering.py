@@ -6,6 +6,7 @@ only chooses the templates and hands them the catalogue's data.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -15,8 +16,19 @@ from pathlib import Path
 
 import jinja2
 
-from .catalogue import METRICS, SPEC_MODES, Backend, known_backend, skeleton
+from ..contract.targets import FACTS, Target, input_key
+from .catalogue import (
+    METRICS,
+    REPLACING_MODES,
+    SPEC_MODES,
+    WRITE_MODE,
+    Backend,
+    Setting,
+    known_backend,
+    skeleton,
+)
 from .filewriter import Policy, RenderedFile
+from .imports import from_import, import_section
 from .naming import DriverNames
 
 SUPPORT_MODULE = "driver_safety"
@@ -24,6 +36,9 @@ SUPPORT_MODULE = "driver_safety"
 SPEC_METRICS = ("rows_read", "rows_written")
 # Marks each place a skeleton leaves for the user to fill in.
 TODO_MARK = "TODO(osiris-gen)"
+# The upstream step whose DataFrame the generated osiris-pipeline tests pass: its
+# hyphen shows the sanitised key, inputs["df_read_orders"].
+UPSTREAM_STEP = "read-orders"
 
 
 @dataclass(frozen=True)
@@ -34,10 +49,11 @@ class Request:
     drivers_dir: Path
     tests_dir: Path | None  # None: --no-tests
     components_dir: Path | None  # None: --no-spec
+    target: Target = Target.CONTRACT
 
     @property
     def names(self) -> DriverNames:
-        return DriverNames(self.family, self.category)
+        return DriverNames(self.family, self.category, self.target)
 
 
 @dataclass(frozen=True)
@@ -54,16 +70,20 @@ def render(request: Request) -> Rendering:
     backend = known_backend(request.backend, request.category)
     backend = backend or skeleton(request.backend, request.category)
     names = request.names
+    drivers = request.drivers_dir
+    package = _package(drivers)
     context = {
         "names": names,
         "backend": backend,
         "backend_name": request.backend,
         "backend_title": backend.title,
         "todo": TODO_MARK,
+        **_target_facts(request.target),
+        "package": package,
+        "driver_path": f"{package}.{names.module}.{names.class_name}",
     }
     variant = backend.name if backend.complete else "generic"
     template = f"drivers/{request.category}/{variant}.py.j2"
-    drivers = request.drivers_dir
     rendered = [
         RenderedFile(drivers / "__init__.py", render_template("drivers/package_init.py.j2", context),
                      Policy.CREATE_ONLY),
@@ -71,30 +91,61 @@ def render(request: Request) -> Rendering:
                      render_template("support/driver_safety.py.j2", context)),
         RenderedFile(drivers / f"{names.module}.py", render_template(template, context)),
     ]
+    spec = request.components_dir / names.key / "spec.yaml" if request.components_dir else None
     if request.tests_dir is not None:
-        test_context = {**context, "drivers_from_tests": _relative(drivers, request.tests_dir)}
+        tests = request.tests_dir
+        test_context = {
+            **context,
+            "drivers_from_tests": _relative(drivers, tests),
+            # The folder x-runtime.driver's package is imported from: above the package.
+            "import_root_from_tests": _relative(
+                drivers.resolve().parents[package.count(".")], tests),
+            "spec_from_tests": _relative(spec, tests) if spec else None,
+        }
         test_template = (
             "tests/sql_database.py.j2" if backend.test_fixture
             else f"tests/{request.category}/{variant}.py.j2"
         )
-        rendered.append(RenderedFile(request.tests_dir / f"{names.test_module}.py",
+        rendered.append(RenderedFile(tests / f"{names.test_module}.py",
                                      render_template(test_template, test_context)))
-    if request.components_dir is not None:
-        driver_path = f"{_package(drivers)}.{names.module}.{names.class_name}"
-        spec_context = {**context, **_spec_facts(backend, request.category), "driver_path": driver_path}
-        rendered.append(RenderedFile(request.components_dir / names.key / "spec.yaml",
-                                     render_template("spec/spec.yaml.j2", spec_context)))
+    if spec is not None:
+        spec_context = {**context, **_spec_facts(backend, request.category, request.target)}
+        rendered.append(RenderedFile(spec, render_template("spec/spec.yaml.j2", spec_context)))
     return Rendering(rendered, backend)
 
 
-def _spec_facts(backend: Backend, category: str) -> dict:
+def _target_facts(target: Target) -> dict:
+    """What the templates say differently for ``target``: whether drivers register at
+    import, the ctx they get, the input key of the upstream DataFrame, the write modes."""
+    facts = FACTS[target]
+    replace_mode, replace_alias = _replacing_mode(target)
+    return {
+        "facts": facts,
+        "pipeline": target is Target.OSIRIS_PIPELINE,
+        # The generated tests pass the upstream DataFrame under inputs[<frame_key>].
+        "frame_key": "DF" if facts.frames_by_step else '"df"',
+        "upstream_step": UPSTREAM_STEP,
+        "upstream_key": input_key(UPSTREAM_STEP),
+        "frame_doc": 'inputs["df_<step id>"]' if facts.frames_by_step else 'inputs["df"]',
+        "replace_mode": replace_mode,
+        "replace_alias": replace_alias,
+    }
+
+
+def _replacing_mode(target: Target) -> tuple[str, str]:
+    """The write mode that replaces the rows, as ``target`` names it, and its alias."""
+    mode = next(mode for mode in FACTS[target].write_modes if mode in REPLACING_MODES)
+    return mode, next(alias for alias in REPLACING_MODES if alias != mode)
+
+
+def _spec_facts(backend: Backend, category: str, target: Target) -> dict:
     """What the component spec says about the configuration: every setting, the ones a
     step must give, the secrets and the fields a connection reference provides."""
     connection, step = backend.settings, backend.step_settings[category]
     metric = METRICS[category]
     return {
         "mode": SPEC_MODES[category],
-        "settings": (*connection, *step),
+        "settings": tuple(_described(s, target) for s in (*connection, *step)),
         "required": [s.name for s in step if s.required],
         "secrets": [f"/{s.name}" for s in connection if s.secret],
         "connection_fields": [s.name for s in connection],
@@ -102,9 +153,20 @@ def _spec_facts(backend: Backend, category: str) -> dict:
     }
 
 
+def _described(setting: Setting, target: Target) -> Setting:
+    """``write_mode`` names the target's own mode first and the other as its alias."""
+    if setting.name != WRITE_MODE.name:
+        return setting
+    mode, alias = _replacing_mode(target)
+    return dataclasses.replace(
+        setting, description=setting.description.format(mode=mode, alias=alias))
+
+
 def render_template(template: str, context: dict) -> str:
-    """One template of osiris_driver_kit.templates, rendered with ``context``."""
-    return _environment().get_template(template).render(context)
+    """One template of osiris_driver_kit.templates, rendered with ``context``; what
+    differs by target is the contract's unless ``context`` says otherwise."""
+    return _environment().get_template(template).render(
+        {**_target_facts(Target.CONTRACT), **context})
 
 
 @functools.cache
@@ -119,6 +181,8 @@ def _environment() -> jinja2.Environment:
     )
     # JSON is YAML: scalars and lists in specs, without tojson's HTML escapes.
     environment.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False)
+    environment.filters["import_section"] = import_section
+    environment.filters["from_import"] = from_import
     return environment
 
 

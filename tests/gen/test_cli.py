@@ -109,3 +109,50 @@ def test_list_names_each_backend_its_categories_extra_and_strategies(gen):
     assert "aliases: postgresql, supabase" in lines[postgres + 1]
     assert any("upsert: staging table + one INSERT ... ON CONFLICT" in line for line in lines)
     assert any(line.startswith("sql ") and "transformer" in line for line in lines)
+
+
+def test_the_osiris_pipeline_target_writes_a_processor_its_spec_registers(gen, tmp_path):
+    result = gen("transformer", "sql", "--target", "osiris-pipeline")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("target: osiris-pipeline\n")
+    files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert files == [
+        "components/sql.processor/spec.yaml",
+        "drivers/__init__.py",
+        "drivers/driver_safety.py",
+        "drivers/sql_processor_driver.py",
+        "tests/test_sql_processor_driver.py",
+    ]
+    assert "DriverRegistry" not in (tmp_path / "drivers" / "sql_processor_driver.py").read_text()
+    spec = (tmp_path / "components" / "sql.processor" / "spec.yaml").read_text()
+    assert "  driver: drivers.sql_processor_driver.SqlProcessorDriver\n" in spec
+
+
+def test_without_target_the_project_decides_and_says_why(gen):
+    gen("extractor", "csv", "--target", "osiris-pipeline")
+    detected = gen("writer", "csv")
+    assert detected.exit_code == 0, detected.output
+    assert detected.output.startswith("target: osiris-pipeline (detected: 1 component spec(s)")
+
+
+def test_a_package_that_registers_at_import_stays_contract(gen):
+    first = gen("extractor", "sqlite")
+    assert first.output.startswith("target: contract (default)\n")
+    second = gen("writer", "csv")  # its spec names a driver too, as every generated spec does
+    assert second.exit_code == 0, second.output
+    assert second.output.startswith("target: contract (detected: ")
+    assert "the drivers the component specs in components/ name register themselves at " \
+           "import" in second.output
+
+
+def test_an_unknown_target_exits_2_naming_the_valid_ones(gen, tmp_path):
+    result = gen("writer", "csv", "--target", "airflow")
+    assert result.exit_code == 2
+    assert "unknown target 'airflow': use one of 'contract', 'osiris-pipeline'" in result.output
+    assert not (tmp_path / "drivers").exists()
+
+
+def test_no_spec_under_osiris_pipeline_warns_that_nothing_registers_the_driver(gen):
+    result = gen("writer", "mysql", "--target", "osiris-pipeline", "--no-spec")
+    assert result.exit_code == 0, result.output
+    assert "note: --no-spec: nothing registers mysql.writer" in result.output

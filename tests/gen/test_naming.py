@@ -1,6 +1,7 @@
 """Names a user types: validated, aliases resolved, turned into the contract's names."""
 
 import pytest
+from osiris_driver_kit.contract.targets import Target
 from osiris_driver_kit.generator.catalogue import canonical_name, known_backend
 from osiris_driver_kit.generator.errors import UsageError
 from osiris_driver_kit.generator.naming import DriverNames, check_category, check_name
@@ -47,3 +48,10 @@ def test_the_contract_names_follow_from_family_and_category():
         "my_api.extractor", "my_api_extractor_driver", "MyApiExtractorDriver",
         "test_my_api_extractor_driver",
     )
+
+
+def test_osiris_pipeline_calls_its_transformers_processors():
+    names = DriverNames("duckdb", "transformer", Target.OSIRIS_PIPELINE)
+    assert (names.key, names.module, names.class_name) == (
+        "duckdb.processor", "duckdb_processor_driver", "DuckdbProcessorDriver")
+    assert DriverNames("duckdb", "writer", Target.OSIRIS_PIPELINE).key == "duckdb.writer"
