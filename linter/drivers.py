@@ -265,5 +265,9 @@ def ctx_name(function: cst.FunctionDef) -> str:
 
 
 def _contract_parameter(function: cst.FunctionDef, position: int, default: str) -> str:
+    """The parameter named as the contract names it (runners pass them by keyword), else
+    the one at the contract's position (``self`` counted)."""
     names = parameter_names(function)
+    if default in names:
+        return default
     return names[position] if len(names) > position else default

@@ -45,10 +45,6 @@ STATIC_ONLY = {
     ("broken/revealing_error_sqlite_writer_driver.py", "OSD023"): FIRST_STATEMENT,
     ("broken/unchecked_sql_sqlite_extractor_driver.py", "OSD023"): FIRST_STATEMENT,
     ("broken/uppercase_transformer_driver.py", "OSD023"): FIRST_STATEMENT,
-    ("compliant/dedupe_transformer_driver.py", "OSD023"): FIRST_STATEMENT,
-    ("public_style/duckdb_processor_driver.py", "OSD023"): FIRST_STATEMENT,
-    ("public_style/filesystem_csv_extractor_driver.py", "OSD023"): FIRST_STATEMENT,
-    ("public_style/filesystem_csv_writer_driver.py", "OSD023"): FIRST_STATEMENT,
     ("broken/swallowing_csv_writer_driver.py", "OSD010"): (
         "the path without the metric is the one where an OSError is swallowed; the check "
         "takes it only in the failing run, where it reports the swallowed error (OSD024)"),

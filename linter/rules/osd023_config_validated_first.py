@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..drivers import DriverClass, body_statements, config_name
+from ..drivers import DriverClass, body_statements, config_name, inputs_name
 from ..names import assignment_targets, dotted
 from ..raising import always_raises
 from ..rule import Example, FileContext, Rule
@@ -16,8 +16,8 @@ class ConfigValidatedFirst(Rule):
     name = "config-validated-first"
     message = "run begins with {first}, not with validating {config}; the contract wants " \
               "configuration validated first: {config} passed to a validate/_validate call, " \
-              "or an if on {config} that raises, as run's first statement or the first " \
-              "statement of its top-level try"
+              "or an if on {config} (or on values just read from it) that raises, before any " \
+              "other work"
     explanation = """
 ## What it checks
 That the first statement of `run` (after its docstring), or the first statement of
@@ -42,15 +42,16 @@ The validation call inside the top-level `try`, so that its failure is reported 
 any other (the contract's own pattern); its result bound to a name; local imports
 (`import psycopg`, for clients that are optional extras) and names set to `None`, a
 literal or an empty container (`conn = None` for a `finally` block) before it, which do
-no work.
+no work. As the catalogue allows, a leading block that only reads configuration values
+into names (`query = config.get("query", "").strip()`) and then raises on them
+(`if not query: raise ValueError(...)`) before any other work; and, before the config
+check, a check of `inputs` that raises (writers), with no I/O between.
 
 ## Decisions
-The catalogue asks for the *first* statement, and this rule keeps to it:
-`query = config.get("query")` followed by `if not query: raise ...` is reported, since
-its first statement reads configuration without validating it. Move the check into the
-`if` (`if not config.get("query"): raise ...`) or into `self._validate_config(config)`.
 A pydantic model built with `Model(**config)` is not recognised; use
 `Model.model_validate(config)`. An `assert` is not validation (`python -O` removes it).
+Values read from `config` and then used before any check (`if conn_ref: ...` that does
+work) make the first of those statements the finding.
 
 ## Not followed
 What the validation call does: a call named `_validate_config(config)` counts whatever
@@ -154,6 +155,38 @@ def run(self, step_id, config, inputs, ctx):
                         if engine is not None:
                             engine.dispose()
         """, path="sqlalchemy_writer_driver.py"),
+        Example("""
+            import logging
+            from typing import Any, Optional
+
+            import pandas as pd
+            import sqlalchemy as sa
+
+            logger = logging.getLogger(__name__)
+
+
+            class MySQLExtractorDriver:
+                def run(self, *, step_id: str, config: dict, inputs: Optional[dict] = None,
+                        ctx: Any = None) -> dict:
+                    query = config.get("query", "").strip()
+                    url = config.get("url")
+                    if not query or not url:
+                        raise ValueError(f"Step {step_id}: 'query' and 'url' are required")
+                    engine = sa.create_engine(url, connect_args={"connect_timeout": 10})
+                    return {"df": pd.read_sql_query(query, engine)}
+        """, path="mysql_extractor_driver.py"),
+        Example("""
+            class CsvWriterDriver:
+                @staticmethod
+                def run(step_id, config, inputs, ctx):
+                    if not inputs or "df" not in inputs:
+                        raise ValueError(f"Step {step_id}: needs inputs['df']")
+                    path = config.get("path")
+                    if not path:
+                        raise ValueError(f"Step {step_id}: 'path' is required")
+                    inputs["df"].to_csv(path, index=False)
+                    return {}
+        """, path="csv_writer_driver.py"),
     ]
     INVALID = [
         Example("""
@@ -170,11 +203,21 @@ def run(self, step_id, config, inputs, ctx):
                 def run(self, *, step_id: str, config: dict, inputs: Optional[dict] = None,  # expect: OSD023
                         ctx: Any = None) -> dict:
                     query = config.get("query")
+                    engine = sa.create_engine(config["url"], connect_args={"connect_timeout": 10})
                     if not query:
                         raise ValueError(f"Step {step_id}: 'query' is required in config")
-                    engine = sa.create_engine(config["url"], connect_args={"connect_timeout": 10})
                     return {"df": pd.read_sql_query(query, engine)}
         """, path="mysql_extractor_driver.py"),
+        Example("""
+            class CsvExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):  # expect: OSD023
+                    base = config.get("base_dir")
+                    if base:
+                        self._scan(base)
+                    if not config.get("path"):
+                        raise ValueError("path is required")
+                    return {"df": self._read(config["path"], base)}
+        """, path="csv_extractor_driver.py"),
         Example("""
             import psycopg
 
@@ -228,15 +271,132 @@ def run(self, step_id, config, inputs, ctx):
         statements = _without_placeholders(body_statements(driver.run))
         if not statements:
             return
-        config = config_name(driver.run)
-        first = statements[0]
-        if _validates(first, config, driver):
-            return
-        if type(first) in (cst.Try, cst.TryStar) and first.body.body:
-            if _validates(first.body.body[0], config, driver):
-                return
-            first = first.body.body[0]
-        file.report(self, driver.run.name, first=_snippet(first), config=config)
+        if type(statements[0]) in (cst.Try, cst.TryStar):
+            statements = _block_statements(statements[0].body) or statements
+        roles = _Roles(config_name(driver.run), inputs_name(driver.run), driver)
+        if not _validated_first(statements, roles):
+            file.report(self, driver.run.name, first=_snippet(statements[0]), config=roles.config)
+
+
+class _Roles:
+    """The names the leading statements may read: config and what was read from it,
+    inputs and what was read from it."""
+
+    def __init__(self, config: str, inputs: str, driver: DriverClass) -> None:
+        self.config, self.driver = config, driver
+        self.read_from_config = {config}
+        self.read_from_inputs = {inputs}
+        self.constants: set[str] = set()  # names bound to literals (known_keys = {...})
+
+
+def _validated_first(statements: list[cst.BaseStatement], roles: _Roles) -> bool:
+    """The statements begin with configuration validation, after nothing but reads of
+    config into names and checks of inputs that raise."""
+    for statement in statements:
+        if _validates(statement, roles):
+            return True
+        if not (_binds_from(statement, roles.read_from_config, roles)
+                or _checks_inputs(statement, roles)):
+            return False
+    return False
+
+
+def _block_statements(block: cst.BaseSuite) -> list[cst.BaseStatement]:
+    if type(block) is cst.IndentedBlock:
+        return list(block.body)
+    return [cst.SimpleStatementLine(body=block.body)]  # try: x = 1 on one line
+
+
+def _binds_from(statement: cst.BaseStatement, sources: set[str], roles: _Roles) -> bool:
+    """``query = config.get("query", "").strip()``, ``unknown = set(config) - KNOWN``:
+    names bound from ``sources`` (then added to them, since checking them is checking
+    their source) or from literals alone, by expressions that do no work."""
+    if type(statement) is not cst.SimpleStatementLine:
+        return False
+    bindings = []
+    for small in statement.body:
+        if type(small) not in (cst.Assign, cst.AnnAssign) or small.value is None:
+            return False
+        targets = assignment_targets(small)
+        read = _pure_reads(small.value, sources | roles.constants)
+        if read is None or not all(type(t) is cst.Name for t in targets):
+            return False
+        bindings.append(([t.value for t in targets], bool(read & sources)))
+    for names, from_sources in bindings:
+        (sources if from_sources else roles.constants).update(names)
+    return True
+
+
+# Calls that compute without side effects, allowed in the reads before validation.
+_PURE_CALLS = frozenset({"set", "frozenset", "list", "tuple", "dict", "len", "str", "int",
+                         "float", "bool", "sorted", "isinstance", "any", "all", "min", "max"})
+
+
+def _pure_reads(expression: cst.BaseExpression, allowed: set[str]) -> set[str] | None:
+    """The names ``expression`` reads, when it reads only ``allowed`` names, literals and
+    their attributes and methods, and calls only ``_PURE_CALLS``; None otherwise."""
+    read: set[str] = set()
+    pending: list[cst.CSTNode] = [expression]
+    while pending:
+        node = pending.pop()
+        kind = type(node)
+        if kind is cst.Name:
+            if node.value not in allowed and node.value not in ("None", "True", "False"):
+                return None
+            read.add(node.value)
+        elif kind is cst.Attribute:
+            pending.append(node.value)
+        elif kind is cst.Call:
+            if type(node.func) is cst.Name:
+                if node.func.value not in _PURE_CALLS:
+                    return None
+            elif type(node.func) is cst.Attribute:
+                pending.append(node.func.value)
+            else:
+                return None
+            pending.extend(arg.value for arg in node.args)
+        elif kind in (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp,
+                      cst.Await, cst.Yield, cst.NamedExpr):
+            return None
+        else:
+            pending.extend(node.children)
+    return read
+
+
+def _checks_inputs(statement: cst.BaseStatement, roles: _Roles) -> bool:
+    """A look at ``inputs`` that does no I/O: names bound from it (or set to constants),
+    a ``for`` over it that only does such things, an ``if`` on it that raises or only
+    does such things, a log line. Writers check their input before their config."""
+    sources = roles.read_from_inputs
+    if type(statement) is cst.SimpleStatementLine:
+        return all(_is_bookkeeping(small) for small in statement.body) \
+            or _binds_from(statement, sources, roles)
+    if type(statement) is cst.For:
+        if not any(_rooted_at(statement.iter, name) for name in sources):
+            return False
+        sources.update(n.value for n in descendants(statement.target) if type(n) is cst.Name)
+        return _only_checks_inputs(statement.body, roles)
+    if type(statement) is cst.If and _reads(statement.test, sources):
+        return always_raises(statement.body.body, roles.driver.methods) \
+            or (_only_checks_inputs(statement.body, roles) and statement.orelse is None)
+    return False
+
+
+def _only_checks_inputs(block: cst.BaseSuite, roles: _Roles) -> bool:
+    return all(_checks_inputs(statement, roles) for statement in _block_statements(block))
+
+
+def _is_bookkeeping(small: cst.BaseSmallStatement) -> bool:
+    """``break``, ``continue``, ``name = None`` and a logging call: no work done."""
+    if type(small) in (cst.Break, cst.Continue, cst.Pass):
+        return True
+    if type(small) in (cst.Assign, cst.AnnAssign):
+        return _is_constant(small.value) and all(
+            type(t) is cst.Name for t in assignment_targets(small))
+    if type(small) is cst.Expr and type(small.value) is cst.Call:
+        receiver = (dotted(small.value.func) or "").rpartition(".")[0]
+        return receiver.rpartition(".")[2] in ("logger", "logging", "log", "_logger")
+    return False
 
 
 def _without_placeholders(statements: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
@@ -266,22 +426,22 @@ def _is_constant(value: cst.BaseExpression | None) -> bool:
     return type(value) in (cst.Integer, cst.Float, cst.SimpleString)
 
 
-def _validates(statement: cst.BaseStatement, config: str, driver: DriverClass) -> bool:
+def _validates(statement: cst.BaseStatement, roles: _Roles) -> bool:
     if type(statement) is cst.If:
-        return _reads(statement.test, config) and always_raises(statement.body.body,
-                                                                 driver.methods)
+        return _reads(statement.test, roles.read_from_config) \
+            and always_raises(statement.body.body, roles.driver.methods)
     if type(statement) is not cst.SimpleStatementLine:
         return False
     small = statement.body[0]
     value = small.value if type(small) in (cst.Expr, cst.Assign, cst.AnnAssign) else None
-    return type(value) is cst.Call and _is_validation_call(value, config)
+    return type(value) is cst.Call and _is_validation_call(value, roles.read_from_config)
 
 
-def _is_validation_call(call: cst.Call, config: str) -> bool:
+def _is_validation_call(call: cst.Call, names: set[str]) -> bool:
     name = (dotted(call.func) or "").rpartition(".")[2]
     if not (name.startswith(("validate", "_validate")) or name.endswith("_validate")):
         return False
-    return any(_rooted_at(arg.value, config) for arg in call.args)
+    return any(_rooted_at(arg.value, config) for arg in call.args for config in names)
 
 
 def _rooted_at(node: cst.BaseExpression, name: str) -> bool:
@@ -297,14 +457,16 @@ def _rooted_at(node: cst.BaseExpression, name: str) -> bool:
             return False
 
 
-def _reads(test: cst.BaseExpression, name: str) -> bool:
+def _reads(test: cst.BaseExpression, names: set[str]) -> bool:
     if type(test) is cst.Name:
-        return test.value == name
-    return any(type(n) is cst.Name and n.value == name for n in descendants(test))
+        return test.value in names
+    return any(type(n) is cst.Name and n.value in names for n in descendants(test))
 
 
 def _snippet(statement: cst.BaseStatement) -> str:
     """The statement's first line, shortened, for the message."""
-    code = cst.Module(body=[]).code_for_node(statement.with_changes(leading_lines=[]))
+    if hasattr(statement, "leading_lines"):
+        statement = statement.with_changes(leading_lines=[])
+    code = cst.Module(body=[]).code_for_node(statement)
     line = code.strip().splitlines()[0]
     return repr(line if len(line) <= 50 else line[:47] + "...")

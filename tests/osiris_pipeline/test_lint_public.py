@@ -16,21 +16,16 @@ OSIRIS_LINT = Path(sys.executable).with_name("osiris-lint")
 EXPECTED = sorted([
     # emits rows_read/rows_written, never the transformer's rows_processed
     ("OSD010", "osiris/drivers/duckdb_processor_driver.py", 17),
-    # first statement reads config.get("query") before any check (the rule's documented choice)
-    ("OSD023", "osiris/drivers/duckdb_processor_driver.py", 17),
     # duckdb.connect closed only on the success path, not in a finally / with
     ("OSD025", "osiris/drivers/duckdb_processor_driver.py", 42),
-    # first statement after `base_dir = None` reads config.get("connection") unchecked
+    # reads config.get("connection") and resolves that connection (reads a file) before it
+    # checks the required 'path'
     ("OSD023", "osiris/drivers/filesystem_csv_extractor_driver.py", 18),
     # discovery mode returns self.discover(...): no rows_read metric, no "df" key
     ("OSD010", "osiris/drivers/filesystem_csv_extractor_driver.py", 72),
     ("OSD011", "osiris/drivers/filesystem_csv_extractor_driver.py", 72),
-    # run begins with the inputs check, not with validating config
-    ("OSD023", "osiris/drivers/filesystem_csv_writer_driver.py", 15),
     # df_sorted.to_csv(resolved_path) writes the destination in place, no temp + os.replace
     ("OSD041", "osiris/drivers/filesystem_csv_writer_driver.py", 15),
-    ("OSD023", "osiris/drivers/graphql_extractor_driver.py", 21),
-    ("OSD023", "osiris/drivers/mysql_extractor_driver.py", 15),
     # sa.create_engine(connection_url) without connect_args={"connect_timeout": ...}
     ("OSD033", "osiris/drivers/mysql_extractor_driver.py", 59),
     # pd.read_sql_query(config["query"]) with no read-only check of that SQL
@@ -38,7 +33,6 @@ EXPECTED = sorted([
     # the plan-only `return {}` emits no metric; the other exit uses session_logging's
     # log_metric, not ctx.log_metric
     ("OSD010", "osiris/drivers/supabase_writer_driver.py", 88),
-    ("OSD023", "osiris/drivers/supabase_writer_driver.py", 88),
     # CREATE TABLE DDL built with an f-string from config's schema and table, unquoted
     ("OSD034", "osiris/drivers/supabase_writer_driver.py", 440),
 ])
