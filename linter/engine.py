@@ -78,7 +78,8 @@ class Engine:
             for driver in drivers:
                 if _checks_driver(rule, driver):
                     _guarded(rule, crashes, rule.check_driver, driver, file)
-            if type(rule).check_file is not Rule.check_file:
+            if type(rule).check_file is not Rule.check_file and (
+                    not rule.whole_module or file.in_scope_of_whole_module_rules):
                 _guarded(rule, crashes, rule.check_file, file)
         facts = _facts(path, module, file, is_test)
         # The driver classes OSD003 may point at. A duplicate registration (OSD005) is
@@ -119,7 +120,7 @@ def _subscription(rule: Rule, file: FileContext, drivers_by_node: dict, crashes:
         top = walk.ancestors[1] if len(walk.ancestors) > 1 else None
         driver = drivers_by_node.get(top)
         if rule.whole_module:
-            if file.is_test:
+            if not file.in_scope_of_whole_module_rules:
                 return
         elif driver is None or not _checks_driver(rule, driver):
             return

@@ -16,7 +16,7 @@ def scope(rule: type[Rule]) -> str:
     if rule.reported_by_engine:
         return "every file"
     if rule.whole_module:
-        return "whole module"
+        return "whole driver modules (modules that define or register a driver; not tests)"
     if rule.applies_to == KNOWN:
         return "drivers of known category"
     if None in rule.applies_to:

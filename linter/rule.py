@@ -3,7 +3,7 @@ with its VALID and INVALID examples beside it (run by tests/lint/test_rule_examp
 
 A rule may use three hooks, all fed by the engine's single pass over a file:
 - ``visit(node, file)`` for every node of a type in ``subscribes`` (inside driver
-  classes only, or anywhere in non-test files when ``whole_module``);
+  classes only, or anywhere in driver modules (not tests) when ``whole_module``);
 - ``check_driver(driver, file)`` once per driver class whose category it applies to;
 - ``check_file(file)`` once per file, after the above.
 Cross-file rules subclass ``ProjectRule`` and work on every file's facts.
@@ -87,6 +87,13 @@ class FileContext:
     def report(self, rule: Rule, node: Any, fix: Fix | None = None, **details: Any) -> None:
         self.reports.append(Report(rule, node, rule.message.format(**details), fix))
 
+    @property
+    def in_scope_of_whole_module_rules(self) -> bool:
+        """A driver module (it defines a driver or registers one at import) that is not a
+        test: the contract is about drivers, so a script or CLI module gets no finding."""
+        return not self.is_test and (bool(self.drivers)
+                                     or any(r.at_import for r in self.registrations))
+
     def metric_for(self, category: str | None) -> str | None:
         return self.settings.metric_names.get(category) if category else None
 
@@ -99,7 +106,7 @@ class Rule:
     # What changes under the osiris-pipeline target: the page's "## Targets" section.
     targets: ClassVar[str] = "The same under both targets, `contract` and `osiris-pipeline`."
     applies_to: ClassVar[frozenset[str | None]] = ALL  # driver categories (None: unknown)
-    whole_module: ClassVar[bool] = False  # visit nodes anywhere in non-test files
+    whole_module: ClassVar[bool] = False  # visit nodes anywhere in driver modules
     subscribes: ClassVar[tuple[type, ...]] = ()
     fixable: ClassVar[bool] = False
     # A run that only raises NotImplementedError (or is ``...``), or only returns what a

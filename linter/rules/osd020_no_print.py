@@ -138,6 +138,13 @@ Under `osiris-pipeline` the context has no `log_event`: the message points to a
                     logger.info("writing %s", config["path"])
                     return {}
         """, path="csv_writer_driver.py", target="osiris-pipeline"),
+        Example("""
+            import sys
+
+
+            def main():
+                print("exported", sys.argv[1])  # a command-line script: no driver here
+        """, path="scripts/report.py"),
     ]
     INVALID = [
         Example("""
@@ -158,7 +165,13 @@ Under `osiris-pipeline` the context has no `log_event`: the message points to a
             def fail():
                 traceback.print_exc()  # expect: OSD020
                 sys.stdout.writelines(["a", "b"])  # expect: OSD020
-        """, path="helpers.py"),
+
+
+            class EventsWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    warn("writing")
+                    return {}
+        """, path="events_writer_driver.py"),
         Example("""
             import logging
             import os
@@ -170,6 +183,12 @@ Under `osiris-pipeline` the context has no `log_event`: the message points to a
             def dump(config):
                 pprint(config)  # expect: OSD020
                 os.write(2, b"done")  # expect: OSD020
+
+
+            class DuckdbWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    dump(config)
+                    return {}
         """, path="duckdb_writer_driver.py"),
         Example("""
             class CsvWriterDriver:
@@ -195,6 +214,12 @@ Under `osiris-pipeline` the context has no `log_event`: the message points to a
                 sys.__stderr__.write("rows written\\n")  # expect: OSD020
                 sys.stdout.buffer.write(rows.to_csv().encode())  # expect: OSD020
                 os.write(sys.stderr.fileno(), b"done\\n")  # expect: OSD020
+
+
+            class ParquetWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    report(config, inputs["df"])
+                    return {}
         """, path="parquet_writer_driver.py"),
         Example("""
             class CsvWriterDriver:

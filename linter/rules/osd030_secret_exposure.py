@@ -201,7 +201,7 @@ list of `secrets`) is not a secret, although the runtime masks it too; the keys 
             import os
             import warnings
 
-            API_TOKEN = os.environ["SHOP_API_TOKEN"]
+            API_TOKEN = os.environ.get("SHOP_API_TOKEN", "")
             HEADERS = {"Authorization": "Bearer " + API_TOKEN}
 
             def fetch(session, url, client_secret):
@@ -210,7 +210,12 @@ list of `secrets`) is not a secret, although the runtime masks it too; the keys 
                     return session.get(url, headers=HEADERS, auth=("app", client_secret))
                 except OSError as error:
                     raise RuntimeError(f"{url} failed with {client_secret}") from error  # expect: OSD030
-        """, path="shop_api.py"),
+
+
+            class ShopExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    return {"df": fetch(self.session, config["url"], config["client_secret"])}
+        """, path="shop_extractor_driver.py"),
         Example("""
             import logging
 

@@ -213,7 +213,12 @@ conn = psycopg.connect(host=params["host"], user=params["user"],
                 '''Connects as mysql://root:toor@127.0.0.1/sales.'''  # expect: OSD032
                 return pymysql.connect(host="127.0.0.1", user="root", passwd="toor",  # expect: OSD032
                                        connect_timeout=5)
-        """, path="mysql_debug.py"),
+
+
+            class SalesExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    return {"df": self._read(connect_for_debugging(), config["query"])}
+        """, path="sales_extractor_driver.py"),
     ]
 
     def visit(self, node, file: FileContext, driver) -> None:

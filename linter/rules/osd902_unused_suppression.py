@@ -26,33 +26,63 @@ Delete the code from the comment, or the comment.
         Example("""
             def dump(rows):
                 print(rows)  # noqa: OSD020
-        """, path="helpers.py"),
+
+
+            class EventsWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    return {}
+        """, path="events_writer_driver.py"),
         Example("""
             # osiris-lint: disable-file=OSD020
             def dump(rows):
                 print(rows)
-        """, path="helpers.py"),
+
+
+            class EventsWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    return {}
+        """, path="events_writer_driver.py"),
         Example("""
             def dump(rows):
                 # osiris-lint: disable=OSD020
                 print(rows)
                 return len(rows)  # noqa
-        """, path="helpers.py"),
+
+
+            class EventsWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    return {}
+        """, path="events_writer_driver.py"),
     ]
     INVALID = [
         Example("""
             def dump(rows):
                 return len(rows)  # noqa: OSD020  # expect: OSD902
-        """, path="helpers.py"),
+
+
+            class EventsWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    return {}
+        """, path="events_writer_driver.py"),
         Example("""
-            # osiris-lint: disable-file=OSD020,OSD010  # expect: OSD902
+            # osiris-lint: disable-file=OSD020,OSD031  # expect: OSD902
             def dump(rows):
                 print(rows)
-        """, path="helpers.py"),
+
+
+            class EventsWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    return {}
+        """, path="events_writer_driver.py"),
         Example("""
             def dump(rows):
                 # osiris-lint: disable=OSD020  # expect: OSD902
 
                 print(rows)  # expect: OSD020
-        """, path="helpers.py"),
+
+
+            class EventsWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    return {}
+        """, path="events_writer_driver.py"),
     ]

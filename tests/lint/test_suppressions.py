@@ -8,7 +8,13 @@ def dump(rows):
 '''
 
 
+# The print rule applies to driver modules: h.py gets a driver after its own lines.
+DRIVER = "\n\nclass HWriterDriver:\n    def run(self, step_id, config, inputs, ctx):\n        return {}\n"
+
+
 def found(files, **options):
+    files = {name: source + DRIVER if name == "h.py" else source for name, source in files.items()}
+    options.setdefault("codes", frozenset({"OSD020", "OSD902"}))
     return sorted((f.code, f.line) for f in lint_files(files, **options).findings)
 
 
