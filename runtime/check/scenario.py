@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from ..errors import OsirisError
 from ..masking import secret_values
+from ..yamlfile import InputFileError, load_yaml_file
 
 TMP = "{tmp}"
 _MAPPINGS = ("config", "other_config", "empty_config", "failing")
@@ -76,13 +76,13 @@ class Scenario:
 
 def load_scenarios(path: Path) -> dict[str, Scenario]:
     """The scenarios of a check file, by driver key; every problem is reported at once."""
+    if not path.is_file():
+        raise ScenarioError(f"Cannot read check file {path}: no such file; pass an existing "
+                            f"file with --scenarios.")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ScenarioError(f"Cannot read check file {path}: {error}; pass an existing file "
-                            f"with --scenarios.") from None
-    except yaml.YAMLError as error:
-        raise ScenarioError(f"{path}: invalid YAML: {error}") from None
+        data = load_yaml_file(path, "check file")
+    except InputFileError as error:
+        raise ScenarioError(str(error)) from None
     if data is None:
         return {}
     if not isinstance(data, Mapping):
