@@ -8,8 +8,9 @@ detection looks for them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 SPEC_GLOB = "*/spec.yaml"
 MODE_KEYS = ("write_mode", "mode")  # the config keys osiris-pipeline's writers read the mode from
@@ -28,6 +29,9 @@ class ComponentSpec:
     # The values its config's write mode (``write_mode`` or ``mode``) may take, when its
     # configSchema declares such an option; None when it declares none.
     write_modes: tuple[str, ...] | None = None
+    # The configSchema itself (a JSON Schema), which osiris-run checks step configs against;
+    # None when the spec has none. Left out of comparisons: a dict cannot be hashed.
+    config_schema: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     @property
     def module(self) -> str | None:
@@ -97,12 +101,14 @@ def read_spec(path: Path) -> ComponentSpec:
     runtime = data.get("x-runtime")
     driver = runtime.get("driver") if isinstance(runtime, dict) else None
     modes = data.get("modes")
+    schema = data.get("configSchema")
     return ComponentSpec(
         path,
         data["name"] if isinstance(data.get("name"), str) else fallback,
         driver if isinstance(driver, str) and driver.strip() else None,
         tuple(m for m in modes if isinstance(m, str)) if isinstance(modes, list) else (),
-        write_modes=_write_modes(data.get("configSchema")),
+        write_modes=_write_modes(schema),
+        config_schema=schema if isinstance(schema, dict) else None,
     )
 
 

@@ -16,6 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from ..contract.targets import Target
+from ..linter import __version__
 from .catalogue import BACKENDS, CATEGORIES, canonical_name
 from .errors import GenerationError
 from .filewriter import Action
@@ -42,6 +43,21 @@ class _ChoicesGroup(TyperGroup):
 
 app = typer.Typer(cls=_ChoicesGroup, add_completion=False, no_args_is_help=True,
                   help="Generate Osiris drivers that keep the driver contract from line one.")
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"osiris-gen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Generate Osiris drivers that keep the driver contract from line one."""
+
 
 _KNOWN_BACKENDS = (
     f"Complete backends: {', '.join(b.name for b in BACKENDS)}; any other snake_case "

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from typer.core import TyperGroup
 
+from ..linter import __version__
 from .check import check_drivers, find_check_file, load_scenarios
 from .check.output import RENDERERS
 from .components import register_components
@@ -25,31 +25,28 @@ from .errors import ConnectionsError, OsirisError
 from .pipeline import read_pipeline
 from .planning import plan_run
 from .runner import new_run_dir, run_plan
+from .workdir import working_directory
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
-
-class _RunByDefault(TyperGroup):
-    """``osiris-run FILE`` means ``osiris-run run FILE``."""
-
-    def resolve_command(self, ctx, args):
-        if args and args[0] not in self.commands and not args[0].startswith("-"):
-            args = ["run", *args]
-        return super().resolve_command(ctx, args)
+# Two commands, dispatched by main(): running a pipeline is the command itself (its usage,
+# its errors and its options before or after the file are osiris-run's own), checking
+# drivers is ``osiris-run check``.
+run_app = typer.Typer(add_completion=False)
+check_app = typer.Typer(add_completion=False)
 
 
-app = typer.Typer(cls=_RunByDefault, add_completion=False, no_args_is_help=True,
-                  help="Run Osiris pipelines and check drivers against the contract.")
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"osiris-run {__version__}")
+        raise typer.Exit()
 
 
-@app.callback()
-def _group() -> None:
-    """Run Osiris pipelines and check drivers against the contract."""
-
-
-@app.command("run")
+@run_app.command(no_args_is_help=True, epilog="Check drivers against the contract with "
+                 "'osiris-run check [DRIVERS_PATH]' (see osiris-run check --help).")
 def run_command(
-    pipeline: Annotated[Path, typer.Argument(help="The pipeline YAML file.")],
+    pipeline: Annotated[Path, typer.Argument(help="The pipeline YAML file; relative paths in "
+                                             "it resolve against its folder.")],
     drivers: Annotated[list[str] | None, typer.Option(
         "--drivers", "-d", help="Folder, file or dotted package of driver modules to load "
         "(repeatable; default: ./drivers if it exists).")] = None,
@@ -65,6 +62,8 @@ def run_command(
         "--step-timeout", min=0.001, help="Seconds a step may run before it is stopped and the "
         "run fails (steps with their own 'timeout:' keep it; default: no limit).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the final table.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
 ) -> None:
     """Validate a pipeline, then run its steps in dependency order. Exit 0: the run
     succeeded; 1: a step failed or timed out; 2: nothing ran (the problems are listed);
@@ -76,20 +75,24 @@ def run_command(
         for target in drivers if drivers is not None else _default_drivers():
             for failure in load_drivers(target).failures:
                 errors.line(f"{errors.paint('warning', 'red')}: {failure.describe()}")
-        specs = components if components is not None else _default_components()
-        if specs is not None:
-            for problem in register_components(specs, DriverRegistry.active()).problems:
+        folder = components if components is not None else _default_components()
+        specs = {}
+        if folder is not None:
+            registered = register_components(folder, DriverRegistry.active())
+            for problem in registered.problems:
                 errors.line(f"{errors.paint('warning', 'red')}: {problem}")
+            specs = registered.specs
         try:
             found, unreadable = find_connections(connections, Path.cwd()), None
         except ConnectionsError as exc:
             found, unreadable = None, str(exc)
-        plan = plan_run(parsed, DriverRegistry.active(), found, os.environ, unreadable)
+        plan = plan_run(parsed, DriverRegistry.active(), found, os.environ, unreadable, specs)
     except OsirisError as exc:
         errors.line(f"{errors.paint('error', 'red')}: nothing was run.\n{exc}")
         raise typer.Exit(EXIT_USAGE) from None
-    result = run_plan(plan, DriverRegistry.active(), new_run_dir(runs_dir, parsed.name), console,
-                      step_timeout)
+    run_dir = new_run_dir(runs_dir.absolute(), parsed.name)
+    with working_directory(pipeline.absolute().parent):
+        result = run_plan(plan, DriverRegistry.active(), run_dir, console, step_timeout)
     console.summary(result)
     raise typer.Exit(result.exit_code)
 
@@ -97,7 +100,7 @@ def run_command(
 OutputFormat = Enum("OutputFormat", {name: name for name in RENDERERS}, type=str)
 
 
-@app.command("check")
+@check_app.command()
 def check_command(
     drivers_path: Annotated[str, typer.Argument(
         help="Folder, file or dotted package of driver modules.")] = "drivers",
@@ -140,8 +143,15 @@ def _default_components() -> Path | None:
 
 
 def main() -> None:
+    """``osiris-run check ...`` checks drivers; anything else runs a pipeline (``osiris-run
+    run FILE``, the older spelling, too)."""
+    args = sys.argv[1:]
+    if args[:1] == ["check"]:
+        app, args, name = check_app, args[1:], "osiris-run check"
+    else:
+        app, args, name = run_app, args[1:] if args[:1] == ["run"] else args, "osiris-run"
     try:
-        app()
+        app(args=args, prog_name=name)
     except SystemExit as done:
         # A driver may leave non-daemon threads behind (or a timed-out step its worker):
         # the run is over and recorded, so they must not keep the process alive.

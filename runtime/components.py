@@ -59,6 +59,9 @@ class SpecDriverFactory:
 class ComponentsResult:
     registered: list[str] = field(default_factory=list)  # component names
     problems: list[str] = field(default_factory=list)  # specs that could not be read
+    # Every readable spec by registry key, those left to self-registering drivers included:
+    # planning checks each step's config against its driver's configSchema.
+    specs: dict[str, ComponentSpec] = field(default_factory=dict)
 
 
 def register_components(folder: Path, registry: Registry) -> ComponentsResult:
@@ -77,7 +80,9 @@ def register_components(folder: Path, registry: Registry) -> ComponentsResult:
     for spec in find_component_specs(folder.resolve()):
         if spec.error:
             result.problems.append(f"{spec.path}: cannot read the spec: {spec.error}")
-        elif spec.driver and spec.module:
+            continue
+        result.specs[spec.name] = spec
+        if spec.driver and spec.module:
             taken = registry.registration(spec.name) if spec.name in registry else None
             if taken is not None and taken.origin == spec.driver:
                 continue

@@ -112,7 +112,7 @@ def parse_pipeline(data: Any, source: Path) -> Pipeline:
         problems.add(None, "the file must be a mapping with a 'steps:' list")
         problems.raise_if_any()
     for key in sorted(set(data) - PIPELINE_KEYS, key=str):
-        problems.add(None, f"unknown key {key!r}{_did_you_mean(key, PIPELINE_KEYS)}; "
+        problems.add(None, f"unknown key {key!r}{did_you_mean(key, PIPELINE_KEYS)}; "
                            f"allowed: {', '.join(sorted(PIPELINE_KEYS))}")
     raw_steps = data.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
@@ -139,7 +139,7 @@ def _parse_step(raw: Any, index: int, problems: _Problems) -> Step | None:
         problems.add(label, "needs an 'id' that is a non-empty string (quote numbers: id: \"1\")")
         step_id = None
     for key in sorted(set(raw) - STEP_KEYS, key=str):
-        problems.add(label, f"unknown key {key!r}{_did_you_mean(key, STEP_KEYS)}; "
+        problems.add(label, f"unknown key {key!r}{did_you_mean(key, STEP_KEYS)}; "
                             f"allowed: {', '.join(sorted(STEP_KEYS))}")
     driver = raw.get("driver")
     if not isinstance(driver, str) or not driver:
@@ -191,7 +191,7 @@ def _check_ids(steps: list[Step], problems: _Problems) -> None:
                 problems.add(f"step {step.id!r}", "needs itself; remove it from 'needs'")
             elif need not in counts:
                 problems.add(f"step {step.id!r}",
-                             f"needs {need!r}, which is not a step id{_did_you_mean(need, counts)}")
+                             f"needs {need!r}, which is not a step id{did_you_mean(need, counts)}")
 
 
 def _check_cycles(steps: list[Step], problems: _Problems) -> None:
@@ -220,7 +220,7 @@ def _check_cycles(steps: list[Step], problems: _Problems) -> None:
                 stack.append(iter(needs[need]))
 
 
-def _did_you_mean(word: str, choices) -> str:
+def did_you_mean(word: str, choices) -> str:
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

@@ -1,6 +1,7 @@
 """Everything checked against the environment before a pipeline runs: each
 step's driver is registered (and, for a component spec, importable), each connection
-reference resolves, each ``${VAR}`` in a connection or a step's config is set. The
+reference resolves, each ``${VAR}`` in a connection or a step's config is set, and each
+step's config keeps the ``configSchema`` of its driver's component spec. The
 problems of the pipeline file itself come along: all are reported together and nothing
 executes. The plan also knows the run's secrets and the identifiers masking must spare."""
 
@@ -10,7 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..contract.components import ComponentSpec
 from .components import SpecDriverFactory
+from .config_schema import ConfigSchemas
 from .connections import DEFAULT_FILE, Connections
 from .driver import Registry
 from .errors import OsirisError
@@ -46,18 +49,24 @@ class RunPlan:
 
 
 def plan_run(pipeline: Pipeline, registry: Registry, connections: Connections | None,
-             env: Mapping[str, str], unreadable_connections: str | None = None) -> RunPlan:
+             env: Mapping[str, str], unreadable_connections: str | None = None,
+             specs: Mapping[str, ComponentSpec] | None = None) -> RunPlan:
     """The run's plan, or PipelineError with every problem found. ``unreadable_connections``
-    is why the connections file could not be read, reported once with the others."""
+    is why the connections file could not be read, reported once with the others. ``specs``
+    (by registry key) describe the config of drivers that registered themselves; a driver
+    registered through a spec is described by its own."""
     problems: list[str] = list(pipeline.problems)
     if unreadable_connections:
         problems.append(unreadable_connections)
     planned = []
+    schemas = ConfigSchemas()
     for step in pipeline.execution_order():
         where = f"{pipeline.source}: step {step.id!r}"
+        spec = (specs or {}).get(step.driver)
         if step.driver not in registry:
             problems.append(f"{where}: {registry.missing_message(step.driver)}")
         elif isinstance(factory := registry.registration(step.driver).target, SpecDriverFactory):
+            spec = factory.spec
             try:
                 factory.load()
             except OsirisError as exc:
@@ -66,6 +75,10 @@ def plan_run(pipeline: Pipeline, registry: Registry, connections: Connections | 
             planned.append(_plan_step(step, connections, env, unreadable_connections is None))
         except OsirisError as exc:
             problems.append(f"{where}: {exc}")
+        else:
+            if spec is not None:
+                problems.extend(f"{where}: {problem}" for problem in schemas.problems(
+                    spec, planned[-1].config, step.config.get("connection")))
     if problems:
         raise PipelineError(problems)
     secrets = set().union(*(secret_values(p.config) | p.secrets for p in planned))

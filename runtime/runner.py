@@ -44,6 +44,7 @@ from .signals import RunTerminated, termination_as_exception
 
 ROW_METRICS = ("rows_read", "rows_written", "rows_processed")
 RECORD_FILES = ("events.jsonl", "metrics.jsonl", "run.log")
+RECORDS_HOME = ".osiris"  # the default runs folder is .osiris/runs
 # How a run ended -> its exit code; a step's status is one of these or "not run".
 EXIT_CODES = {"ok": 0, "failed": 1, "timed out": 1, "interrupted": 130, "terminated": 143}
 _RUN_EVENTS = {"ok": "run_complete", "interrupted": "run_interrupted",
@@ -121,7 +122,18 @@ def new_run_dir(runs_root: Path, pipeline_name: str) -> Path:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
     run_dir = runs_root / f"{stamp}-{slug(pipeline_name)}"
     run_dir.mkdir(parents=True, exist_ok=False)
+    _ignore_records(runs_root)
     return run_dir
+
+
+def _ignore_records(runs_root: Path) -> None:
+    """Run records are never committed: ``.osiris/`` (the default runs folder's parent)
+    gets a ``.gitignore`` ignoring everything, as osiris-lint's cache folder does. A
+    ``.gitignore`` already there is the user's and stays as it is."""
+    if runs_root.parent.name == RECORDS_HOME:
+        ignore = runs_root.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# Automatically created by osiris-run.\n*\n", encoding="utf-8")
 
 
 def run_plan(plan: RunPlan, registry: Registry, run_dir: Path,

@@ -1,7 +1,10 @@
 """One distribution, installed under its own name (``osiris_driver_kit``): nothing under
 ``osiris``, which belongs to osiris-pipeline."""
 
+import ast
+import importlib.metadata
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -10,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import tomllib
+from osiris_driver_kit.generator.catalogue import BACKENDS
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
@@ -125,3 +129,55 @@ def test_the_kit_installs_beside_osiris_pipeline_and_leaves_it_whole(tmp_path, k
                             cwd=seeds, capture_output=True, text=True)
     assert seeded.returncode == 2
     assert "its DriverRegistry.register is an instance method taking a factory" in seeded.stderr
+
+
+def test_the_runtime_needs_jsonschema_and_the_generated_tests_only_the_test_extra():
+    dependencies = [re.split(r"[<>=;\[ ]", d)[0] for d in PYPROJECT["project"]["dependencies"]]
+    assert "jsonschema" in dependencies  # osiris-run checks configs against component specs
+    assert [re.split(r"[<>=;\[ ]", d)[0]
+            for d in PYPROJECT["project"]["optional-dependencies"]["test"]] == ["pytest"]
+
+
+def _distributions(requirements: list[str]) -> set[str]:
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    found = set()
+    for requirement in requirements:
+        name = re.split(r"[<>=;\[ ]", requirement)[0]
+        if name == "osiris-driver-kit":
+            wanted = re.search(r"\[(.*)\]", requirement).group(1).split(",")
+            found |= _distributions([r for extra in wanted for r in extras[extra]])
+        else:
+            found.add(name.lower())
+    return found
+
+
+@pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)
+def test_what_the_generated_code_imports_comes_with_the_install_the_readme_gives(tmp_path,
+                                                                                 backend):
+    """``pip install 'osiris-driver-kit[<backend's extra>,test]'`` is all a user needs to
+    run the generated drivers and their tests."""
+    for category in backend.categories:
+        made = subprocess.run([str(Path(sys.executable).with_name("osiris-gen")), category,
+                               backend.name], cwd=tmp_path, capture_output=True, text=True)
+        assert made.returncode == 0, made.stderr
+    extras = ["test", *([backend.extra] if backend.extra else [])]
+    allowed = _distributions([*PYPROJECT["project"]["dependencies"],
+                              f"osiris-driver-kit[{','.join(extras)}]"]) | {"osiris-driver-kit"}
+    local = {"drivers", "osiris"}  # the project's package; the kit provides osiris.core.driver
+    owners = importlib.metadata.packages_distributions()
+    for source in [*tmp_path.glob("drivers/*.py"), *tmp_path.glob("tests/*.py")]:
+        for module in _top_level_imports(source):
+            if module in sys.stdlib_module_names or module in local:
+                continue
+            assert {d.lower() for d in owners.get(module, [])} & allowed, \
+                f"{source.name} imports {module}, which {extras} does not install"
+
+
+def _top_level_imports(source: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(source.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            found.add(node.module.split(".")[0])
+    return found
