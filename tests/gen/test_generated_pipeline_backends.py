@@ -18,6 +18,7 @@ from osiris_driver_kit.generator.rendering import Request
 
 from .test_generated_backends import (
     SCHEMA,
+    assert_every_test_module_covers_the_five_cases,
     assert_generated_tests_pass,
     assert_no_osiris_lint_finding,
     assert_ruff_clean,
@@ -57,8 +58,12 @@ def test_the_generated_code_has_no_osiris_lint_finding(project):
     assert_no_osiris_lint_finding(project, "--target", "osiris-pipeline")
 
 
+def test_every_generated_test_module_covers_the_five_cases(project):
+    assert_every_test_module_covers_the_five_cases(project)
+
+
 def test_the_generated_tests_pass_against_the_real_backends(project):
-    assert_generated_tests_pass(project)
+    assert_generated_tests_pass(project, Target.OSIRIS_PIPELINE)
 
 
 @pytest.mark.skipif(not SCHEMA.exists(), reason=f"the public spec schema is not at {SCHEMA}")
