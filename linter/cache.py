@@ -25,7 +25,7 @@ class Cache:
     @staticmethod
     def key(relative_path: str, data: bytes, external_keys: dict | None) -> str:
         digest = hashlib.sha256(data)
-        digest.update(b"\0" + relative_path.encode())
+        digest.update(b"\0" + relative_path.encode("utf-8", "surrogateescape"))  # undecodable names
         if external_keys:
             digest.update(b"\0" + json.dumps(external_keys, sort_keys=True).encode())
         return digest.hexdigest()
@@ -34,7 +34,7 @@ class Cache:
         try:
             with open(self._entry(key), encoding="utf-8") as stream:
                 return FileResult.from_dict(json.load(stream))
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
             return None
 
     def put(self, key: str, result: FileResult) -> None:

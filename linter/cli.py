@@ -56,6 +56,8 @@ def lint(
     target: Annotated[str | None, typer.Option(
         help="contract or osiris-pipeline (default: configured, else detected).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the findings.")] = False,
+    verbose: Annotated[bool, typer.Option(
+        help="Show the traceback of an internal error.")] = False,
     version: Annotated[bool, typer.Option("--version", help="Show the version.")] = False,
 ) -> None:
     """Lint Osiris drivers against the driver contract."""
@@ -79,10 +81,20 @@ def lint(
 
     selection = CommandLine(_codes(select), _codes(ignore), _codes(extend_select),
                             report_unused_suppressions, target)
-    _run(paths or [Path(".")], rules, by_code, cli_selection=selection, config=config, jobs=jobs,
-         no_cache=no_cache, fix="diff" if diff else ("fix" if fix else None),
-         output_format=output_format, output_file=output_file, statistics=statistics,
-         quiet=quiet, exit_zero=exit_zero)
+    try:
+        _run(paths or [Path(".")], rules, by_code, cli_selection=selection, config=config,
+             jobs=jobs, no_cache=no_cache, fix="diff" if diff else ("fix" if fix else None),
+             output_format=output_format, output_file=output_file, statistics=statistics,
+             quiet=quiet, exit_zero=exit_zero)
+    except typer.Exit:
+        raise
+    except (Exception, RecursionError, MemoryError) as error:  # noqa: BLE001 - exit 2, one line
+        if verbose:
+            import traceback
+
+            traceback.print_exc()
+        _fail(f"internal error ({type(error).__name__}: {error}); please report it"
+              + ("" if verbose else ", with --verbose for the traceback"))
 
 
 def _run(paths, rules, by_code, *, cli_selection, config, jobs, no_cache, fix, output_format,
@@ -151,8 +163,11 @@ def _write(text: str, output_file: Path | None) -> None:
     if output_file is None:
         sys.stdout.write(text)
         return
-    output_file.parent.mkdir(parents=True, exist_ok=True)
-    output_file.write_text(text, encoding="utf-8")
+    try:
+        output_file.parent.mkdir(parents=True, exist_ok=True)
+        output_file.write_text(text, encoding="utf-8")
+    except OSError as error:
+        _fail(f"--output-file {output_file}: cannot write it ({error.strerror or error})")
 
 
 def _fail(message: str) -> None:

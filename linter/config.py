@@ -97,10 +97,17 @@ def load(paths: list[Path], explicit: Path | None, cwd: Path) -> FileConfig:
 
 def _search_start(paths: list[Path], cwd: Path) -> list[Path]:
     """The linted paths' common folder, then each folder above it."""
-    resolved = [p.resolve() for p in paths] or [cwd.resolve()]
+    resolved = [_resolved(p) for p in paths] or [cwd.resolve()]
     folders = [p if p.is_dir() else p.parent for p in resolved]
     common = Path(*_common_parts([f.parts for f in folders]))
     return [common, *common.parents]
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except RuntimeError:  # a symlink loop: the search starts where it is, discover() reports it
+        return path.absolute()
 
 
 def _common_parts(parts: list[tuple[str, ...]]) -> tuple[str, ...]:
@@ -127,7 +134,10 @@ def _read(path: Path, required: bool) -> FileConfig | None:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: cannot read it as TOML ({error})") from error
-    table = document.get("tool", {}).get(TABLE)
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: `tool` must be a table, not {type(tool).__name__}")
+    table = tool.get(TABLE)
     if table is None:
         return None if required else FileConfig(path, path.parent)
     if not isinstance(table, dict):

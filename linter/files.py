@@ -17,8 +17,8 @@ SKIPPED_DIRS = frozenset({
 
 
 class MissingPathError(Exception):
-    def __init__(self, path: Path) -> None:
-        super().__init__(f"{path}: no such file or directory")
+    def __init__(self, path: Path, reason: str = "no such file or directory") -> None:
+        super().__init__(f"{path}: {reason}")
         self.path = path
 
 
@@ -50,9 +50,12 @@ def discover(paths: list[Path], root: Path, exclude: tuple[str, ...]) -> list[Pa
     so that a pre-commit hook honours them."""
     found: dict[Path, None] = {}
     for given in paths:
-        if not given.exists():
-            raise MissingPathError(given)
-        absolute = given.resolve()
+        try:
+            absolute = given.resolve(strict=True)
+        except FileNotFoundError:
+            raise MissingPathError(given) from None
+        except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop
+            raise MissingPathError(given, getattr(error, "strerror", None) or str(error)) from None
         if absolute.is_file():
             if not _excluded(absolute, root, exclude):
                 found[absolute] = None

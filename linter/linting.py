@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from . import fixer, suppressions
-from .engine import UNREADABLE, Engine, anchor_nodes, anchors_of
+from . import deep, fixer, source, suppressions
+from .engine import RULE_ERROR, UNREADABLE, Engine, anchor_nodes, anchors_of
 from .facts import FileResult
 from .files import relative_to
 from .findings import Finding, Fix
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 MIN_FILES_PER_PROCESS = 8  # below this, starting processes costs more than it saves
 GC_THRESHOLD = 10_000  # allocations between collections of the youngest generation (default 700)
 MAX_FIX_ROUNDS = 10
-BOM = b"\xef\xbb\xbf"
 
 
 @dataclass
@@ -74,6 +73,9 @@ class Linter:
         self._spec_keys = keys_by_file(self.spec_drivers)
 
     def run(self, files: list[Path]) -> Outcome:
+        return deep.call(self._run, files)
+
+    def _run(self, files: list[Path]) -> Outcome:
         jobs = [self._read(path) for path in files]
         outcome = self._lint(jobs)
         if self.fix and outcome.fixes_applied:
@@ -89,7 +91,7 @@ class Linter:
         display = relative_to(path, self.cwd)
         relative = relative_to(path, self.settings.root)
         try:
-            return Job(path, display, relative, data=path.read_bytes(),
+            return Job(path, display, relative, data=source.read(path),
                        external_keys=self._spec_keys.get(display))
         except OSError as error:
             return Job(path, display, relative, read_error=error.strerror or str(error))
@@ -145,26 +147,63 @@ class Linter:
     def _map(self, pending: list[Job]):
         work = [(job, self.settings.codes_for(job.relative)) for job in pending]
         if self.jobs > 1 and len(pending) >= 2 * MIN_FILES_PER_PROCESS:
-            import multiprocessing  # only runs big enough to pay for processes need these
-            from concurrent.futures import ProcessPoolExecutor
-
             processes = min(self.jobs, len(pending) // MIN_FILES_PER_PROCESS)
-            context = multiprocessing.get_context("fork") \
-                if "fork" in multiprocessing.get_all_start_methods() else None
-            with ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker,
-                                     initargs=(self.file_rules, self.settings, self.fix)) as pool:
-                chunk = max(1, len(work) // (processes * 8))
-                yield from pool.map(_lint_in_worker, work, chunksize=chunk)
+            yield from self._in_processes(work, processes)
         else:
             for job, enabled in work:
                 yield lint_file(self.engine, job, enabled, self.fix)
+
+    def _in_processes(self, work: list[tuple[Job, frozenset[str]]], processes: int):
+        """Results in the order of ``work``. A worker that dies (a segfault in the parser,
+        the out-of-memory killer) breaks the pool: what finished stands, and the rest is
+        linted again in fresh pools, halving the group each time it breaks again, until
+        the file that kills its worker is alone; it is reported, the others are linted."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        with self._pool(processes) as pool:
+            done = 0
+            try:
+                for result in pool.map(_lint_in_worker, work,
+                                       chunksize=max(1, len(work) // (processes * 8))):
+                    done += 1
+                    yield result
+                return
+            except BrokenProcessPool:
+                pass
+        results: dict[int, tuple] = {}
+        groups = [list(range(done, len(work)))]
+        while groups:
+            group = groups.pop()
+            with self._pool(min(processes, len(group))) as pool:
+                futures = {index: pool.submit(_lint_in_worker, work[index]) for index in group}
+                unfinished = []
+                for index, future in futures.items():
+                    try:
+                        results[index] = future.result()
+                    except BrokenProcessPool:
+                        unfinished.append(index)
+            if len(unfinished) == 1:
+                results[unfinished[0]] = (_crashed(work[unfinished[0]][0], "its process died"),
+                                          None, 0)
+            elif unfinished:
+                middle = len(unfinished) // 2
+                groups += [unfinished[middle:], unfinished[:middle]]
+        yield from (results[index] for index in range(done, len(work)))
+
+    def _pool(self, processes: int):
+        import multiprocessing  # only runs big enough to pay for processes need these
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork") \
+            if "fork" in multiprocessing.get_all_start_methods() else None
+        return ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker,
+                                   initargs=(self.file_rules, self.settings, self.fix))
 
     def _emit_fix(self, job: Job, fixed_text: str) -> str | None:
         """Write the fixed file, or return its diff with ``--diff``."""
         if self.fix == "diff":
             return fixer.unified_diff(job.display, _text(job.data or b""), fixed_text)
-        prefix = BOM if (job.data or b"").startswith(BOM) else b""
-        job.path.write_bytes(prefix + fixed_text.encode("utf-8"))
+        job.path.write_bytes(source.encode(fixed_text, job.data or b""))
         return None
 
     # -- project pass ----------------------------------------------------------------
@@ -292,7 +331,15 @@ class _ModuleNames:
 
 
 def lint_file(engine: Engine, job: Job, enabled: frozenset[str], fix: str | None):
-    """(result, fixed text or None, fixes applied) for one file."""
+    """(result, fixed text or None, fixes applied) for one file. Whatever goes wrong
+    costs this file only: it is reported (OSD903) and the run goes on."""
+    try:
+        return _lint_file(engine, job, enabled, fix)
+    except (Exception, RecursionError, MemoryError) as error:  # noqa: BLE001 - see above
+        return _crashed(job, f"{type(error).__name__}: {error}"), None, 0
+
+
+def _lint_file(engine: Engine, job: Job, enabled: frozenset[str], fix: str | None):
     linted = engine.lint(job.display, job.data or b"", enabled, job.external_keys)
     if not fix:
         return linted.result, None, 0
@@ -304,7 +351,7 @@ def lint_file(engine: Engine, job: Job, enabled: frozenset[str], fix: str | None
         if code is None:
             break
         text = code
-        linted = engine.lint(job.display, code.encode("utf-8"), enabled, job.external_keys)
+        linted = engine.lint(job.display, source.encode(code, job.data or b""), enabled, job.external_keys)
         wanted = _unsuppressed_fixes(linted)
     if text is None:
         return linted.result, None, 0
@@ -339,7 +386,7 @@ def _start_worker(rules: list[Rule], settings: Settings, fix: str | None) -> Non
 def _lint_in_worker(work: tuple[Job, frozenset[str]]):
     engine, fix = _worker
     job, enabled = work
-    return lint_file(engine, job, enabled, fix)
+    return deep.call(lint_file, engine, job, enabled, fix)
 
 
 def _unreadable(job: Job) -> FileResult:
@@ -347,6 +394,13 @@ def _unreadable(job: Job) -> FileResult:
     return FileResult(job.display, [Finding(code, name, job.display, 1, 1, 1, 1,
                                             f"cannot read the file ({job.read_error}); "
                                             f"check that it exists and is readable")])
+
+
+def _crashed(job: Job, error: str) -> FileResult:
+    code, name = RULE_ERROR
+    return FileResult(job.display, [Finding(code, name, job.display, 1, 1, 1, 1,
+                                            f"osiris-lint crashed on this file ({error}); no "
+                                            f"rule checked it, please report this with the file")])
 
 
 def _project_crash(rule: Rule, error: Exception) -> Finding:
@@ -361,5 +415,5 @@ def _unused(display: str, mark: suppressions.Suppression, code: str) -> Finding:
 
 
 def _text(data: bytes) -> str:
-    return data.decode("utf-8-sig")
+    return data.decode(source.encoding(data))
 

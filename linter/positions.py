@@ -20,6 +20,8 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 from libcst._position import CodePosition, CodeRange
 
+from .source import LINE_BREAK
+
 
 @dataclass(frozen=False)
 class _PositionState(CodegenState):
@@ -125,8 +127,4 @@ class Positions:
                 pass
         self._ranges = state.ranges
         code = "".join(state.tokens)
-        self._line_starts = [0]
-        at = code.find("\n")
-        while at >= 0:
-            self._line_starts.append(at + 1)
-            at = code.find("\n", at + 1)
+        self._line_starts = [0, *(found.end() for found in LINE_BREAK.finditer(code))]

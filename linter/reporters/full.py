@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from . import Report
+from ..source import encoding, lines_of, read
+from . import Report, printable
 from .style import paint
 from .summary import summary
 
@@ -30,9 +31,9 @@ def render(report: Report) -> str:
 def _source_line(cache: dict[str, list[str]], report: Report, path: str, line: int) -> str | None:
     if path not in cache:
         try:
-            data = (report.cwd / path).read_bytes()
-            cache[path] = data.decode("utf-8-sig", errors="replace").splitlines()
+            data = read(report.cwd / path)
+            cache[path] = lines_of(data.decode(encoding(data), errors="replace"))
         except OSError:
             cache[path] = []
     lines = cache[path]
-    return lines[line - 1].rstrip() if 0 < line <= len(lines) else None
+    return printable(lines[line - 1].rstrip()) if 0 < line <= len(lines) else None

@@ -1,0 +1,204 @@
+"""osiris-lint never crashes and never hangs on a file, whatever it holds (issue 15):
+deep nesting, parser crashes, odd line endings and encodings, control characters."""
+
+from __future__ import annotations
+
+import os
+import signal
+import xml.dom.minidom
+
+import pytest
+from osiris_driver_kit.linter import linting
+
+from .support import lint_files
+
+HEAD = ("from osiris.core.driver import DriverRegistry\n\n\n"
+        "class DeepExtractorDriver:\n"
+        "    def run(self, step_id, config, inputs, ctx):\n")
+TAIL = ("        print(x)\n"
+        "        return {'df': x}\n\n\n"
+        "DriverRegistry.register('deep.extractor', DeepExtractorDriver())\n")
+ELIFS = "        if config['m'] == 0:\n            x = 0\n" + "".join(
+    f"        elif config['m'] == {i}:\n            x = {i}\n" for i in range(1, 500))
+
+DEEP = {
+    "plus": HEAD + "        x = " + " + ".join(["a"] * 500) + "\n" + TAIL,
+    "elif": HEAD + ELIFS + TAIL,
+    "attribute": HEAD + "        x = a" + ".b" * 500 + "\n" + TAIL,
+    "and": HEAD + "        x = " + " and ".join(["a"] * 10_000) + "\n" + TAIL,
+}
+
+
+def codes(outcome) -> list[tuple[str, int]]:
+    return [(f.code, f.line) for f in outcome.findings]
+
+
+@pytest.mark.parametrize("kind", DEEP)
+def test_deep_nesting_is_linted_and_positioned(kind):
+    """500 terms, branches or attributes (and 10,000 chained ``and``, a segfault in
+    LibCST's parser on a normal stack) once crashed the position step."""
+    outcome = lint_files({"deep_extractor_driver.py": DEEP[kind]}, frozenset({"OSD020"}))
+    line = DEEP[kind].splitlines().index("        print(x)") + 1
+    assert codes(outcome) == [("OSD020", line)]
+
+
+def test_a_clean_driver_with_a_thousand_branches_gets_no_rule_error():
+    branches = "            if config['m'] == 0:\n                x = 0\n" + "".join(
+        f"            elif config['m'] == {i}:\n                x = {i}\n" for i in range(1, 1000))
+    source = (
+        "from osiris.core.driver import DriverRegistry\n\n\n"
+        "class HugeExtractorDriver:\n"
+        "    def run(self, step_id, config, inputs, ctx):\n"
+        "        try:\n"
+        "            if 'm' not in config:\n"
+        "                raise ValueError('m')\n"
+        f"{branches}"
+        "            else:\n"
+        "                x = None\n"
+        "            ctx.log_metric('rows_read', 0)\n"
+        "            return {'df': x}\n"
+        "        except Exception as e:\n"
+        "            ctx.log_event('step_failed', {'step_id': step_id, 'error': str(e),\n"
+        "                                          'error_type': type(e).__name__})\n"
+        "            raise\n\n\n"
+        "DriverRegistry.register('huge.extractor', HugeExtractorDriver())\n")
+    assert codes(lint_files({"huge_extractor_driver.py": source})) == []
+
+
+def test_a_one_line_try_finally_crashes_no_rule():
+    source = HEAD + "        try: x = 1\n        finally: pass\n" + TAIL
+    assert "OSD903" not in [c for c, _ in codes(lint_files({"t_extractor_driver.py": source}))]
+
+
+@pytest.mark.parametrize(("source", "message"), [
+    ("x = " + "f(" * 300 + ")" * 300 + "\n", "too many nested parentheses"),
+    ("x = " + "(" * 1500 + "1" + ")" * 1500 + "\n", "too many nested parentheses"),
+    ("x = 1\ny = '\0'\n", "null bytes"),
+])
+def test_what_cpython_refuses_is_osd900_at_its_position_without_libcst(source, message):
+    """1,500 nested parentheses segfault LibCST's parser; 800 nested calls take it
+    minutes and gigabytes. CPython refuses both at once."""
+    [finding] = lint_files({"nested.py": source}).findings
+    assert finding.code == "OSD900" and message in finding.message
+    assert finding.line == (2 if "\0" in source else 1)
+
+
+def test_a_worker_that_dies_costs_only_its_file(monkeypatch, tmp_path):
+    lint_file = linting.lint_file
+
+    def segfaulting(engine, job, enabled, fix):
+        if job.display.startswith("crash"):
+            os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
+        return lint_file(engine, job, enabled, fix)
+
+    monkeypatch.setattr(linting, "lint_file", segfaulting)
+    files = {f"clean_{i:02d}.py": "x = 1\n" for i in range(30)}
+    files |= {"crash_a.py": "x = 1\n", "printing_extractor_driver.py": HEAD + "        x = 1\n" + TAIL}
+    from osiris_driver_kit.linter.linting import Linter
+
+    from .support import all_codes
+    outcome = _lint_with_jobs(files, tmp_path, Linter, all_codes())
+    crashed = [f for f in outcome.findings if f.code == "OSD903"]
+    assert [f.path for f in crashed] == ["crash_a.py"]
+    assert "its process died" in crashed[0].message
+    assert ("printing_extractor_driver.py", "OSD020") in {(f.path, f.code) for f in outcome.findings}
+    assert outcome.files == 32
+
+
+def _lint_with_jobs(files, root, linter_class, codes):
+    from osiris_driver_kit.linter.rules import rule_classes
+    from osiris_driver_kit.linter.settings import Settings
+
+    for name, source in files.items():
+        (root / name).write_text(source)
+    settings = Settings(root=root, enabled=codes)
+    return linter_class(rule_classes(), settings, jobs=2, cwd=root).run(
+        sorted(root / name for name in files))
+
+
+def test_lines_end_as_python_counts_them():
+    """Lone CR endings once put every finding on line 1; \\x0c, \\x85 and U+2028 are
+    not line breaks for Python."""
+    body = "        y = 'a\x0cb\x85c\u2028d'\n        x = 1\n"
+    for newline in ("\r", "\r\n"):
+        source = (HEAD + body + TAIL).replace("\n", newline)
+        assert codes(lint_files({"cr_extractor_driver.py": source.encode()},
+                                frozenset({"OSD020"}))) == [("OSD020", 8)]
+
+
+def test_the_full_format_shows_the_reported_line(project):
+    project.write("ff_extractor_driver.py",
+                  HEAD + "        y = 'a\x0cb\x85c\u2028d'\n        x = 1\n" + TAIL)
+    result = project.lint("--select", "OSD020", "--no-cache")
+    assert "8 |         print(x)" in result.stdout
+
+
+def test_a_latin1_file_with_a_coding_cookie_is_decoded():
+    source = ("# -*- coding: latin-1 -*-\n" + HEAD + "        x = 'Zürich'\n" + TAIL)
+    outcome = lint_files({"latin_extractor_driver.py": source.encode("latin-1")},
+                         frozenset({"OSD020", "OSD901"}))
+    assert codes(outcome) == [("OSD020", 8)]
+
+
+def test_control_characters_are_escaped_and_junit_stays_valid(project):
+    project.write("ctl_extractor_driver.py", HEAD.replace(
+        "    def run", "    NAME = '\x1b[31mred\x01'\n\n    def run") + "        x = 1\n" + TAIL)
+    project.write("bad\x01name.py", "x = (\n")
+    for output_format in ("full", "concise", "github", "junit", "sarif", "json"):
+        result = project.lint("--no-cache", "--output-format", output_format)
+        assert "\x1b" not in result.stdout and "\x01" not in result.stdout, output_format
+    xml.dom.minidom.parseString(project.lint("--no-cache", "--output-format", "junit").stdout)
+
+
+def test_files_that_are_not_regular_files_are_skipped_with_a_note(project):
+    project.write("ok.py", "x = 1\n")
+    os.mkfifo(project.root / "pipe.py")
+    os.symlink("/dev/zero", project.root / "zero.py")
+    os.symlink("loop.py", project.root / "loop.py")
+    result = project.lint("--output-format", "concise")
+    assert result.returncode == 1, result.stderr
+    assert "pipe.py:1:1: OSD901" in result.stdout and "not a regular file" in result.stdout
+    assert "zero.py:1:1: OSD901" in result.stdout and "loop.py:1:1: OSD901" in result.stdout
+
+
+def test_a_file_over_the_size_limit_is_skipped(monkeypatch, tmp_path):
+    from osiris_driver_kit.linter import source
+
+    monkeypatch.setattr(source, "MAX_FILE_BYTES", 10)
+    [finding] = lint_files({"big.py": "x = 1\n" * 10}).findings
+    assert finding.code == "OSD901" and "larger than" in finding.message
+
+
+@pytest.mark.parametrize(("setup", "args", "message"), [
+    (lambda p: os.symlink("loop.py", p.root / "loop.py"), ("loop.py",), "loop.py: "),
+    (lambda p: p.write("pyproject.toml", "tool = 5\n"), ("ok.py",), "`tool` must be a table"),
+    (lambda p: (p.root / "out").mkdir(), ("ok.py", "--output-file", "out"), "--output-file out"),
+])
+def test_bad_paths_and_settings_are_one_clear_line_and_exit_2(project, setup, args, message):
+    project.write("ok.py", "x = 1\n")
+    setup(project)
+    result = project.lint(*args)
+    assert result.returncode == 2
+    assert result.stderr.startswith("osiris-lint: error: ") and message in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_an_undecodable_file_name_with_the_cache_on(project):
+    project.write("ok.py", "x = 1\n")
+    (project.root / os.fsdecode(b"caf\xe9.py")).write_text("x = (\n")
+    result = project.lint("--output-format", "concise")
+    assert result.returncode == 1, result.stderr
+    assert "caf\\udce9.py:1:5: OSD900" in result.stdout
+
+
+def test_a_deeply_nested_cache_entry_is_a_miss(tmp_path):
+    from osiris_driver_kit.linter import deep
+    from osiris_driver_kit.linter.cache import Cache
+
+    cache = Cache(tmp_path, "0", "x")
+    key = Cache.key("a.py", b"x = 1\n", None)
+    entry = cache.folder / key[:2] / f"{key}.json"
+    entry.parent.mkdir(parents=True)
+    entry.write_text("[" * 300_000 + "]" * 300_000)
+    assert cache.get(key) is None
+    assert deep.call(cache.get, key) is None
