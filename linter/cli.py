@@ -29,10 +29,12 @@ def lint(
     paths: Annotated[list[Path] | None, typer.Argument(
         help="Files or folders to lint (default: the current folder).")] = None,
     select: Annotated[str | None, typer.Option(
-        help="Comma-separated codes or prefixes to enable, replacing the configured ones.")] = None,
-    ignore: Annotated[str | None, typer.Option(help="Codes or prefixes to disable.")] = None,
+        help="Comma-separated codes, prefixes or rule names to enable, replacing the "
+        "configured ones.")] = None,
+    ignore: Annotated[str | None, typer.Option(
+        help="Codes, prefixes or rule names to disable.")] = None,
     extend_select: Annotated[str | None, typer.Option(
-        help="Codes or prefixes to enable on top of the selection.")] = None,
+        help="Codes, prefixes or rule names to enable on top of the selection.")] = None,
     exit_zero: Annotated[bool, typer.Option(help="Exit 0 even when there are findings.")] = False,
     statistics: Annotated[bool, typer.Option(
         help="Show a count per rule instead of each finding.")] = False,
@@ -41,7 +43,8 @@ def lint(
     output_file: Annotated[Path | None, typer.Option(
         help="Write the report to this file instead of stdout.")] = None,
     explain: Annotated[str | None, typer.Option(
-        metavar="CODE", help="Explain a rule: what it checks, why, and the fix.")] = None,
+        metavar="CODE", help="Explain a rule (its code or name): what it checks, why, and the "
+        "fix.")] = None,
     list_rules: Annotated[bool, typer.Option(help="List every rule.")] = False,
     no_cache: Annotated[bool, typer.Option(help="Neither read nor write the cache.")] = False,
     jobs: Annotated[int | None, typer.Option(
@@ -108,7 +111,7 @@ def _run(paths, rules, by_code, *, cli_selection, config, jobs, no_cache, fix, o
     cwd = Path.cwd()
     try:
         loaded = config_file.load(paths, config, cwd)
-        settings = loaded.settings([rule.code for rule in rules], cli_selection)
+        settings = loaded.settings({rule.name: rule.code for rule in rules}, cli_selection)
         files = discover(paths, loaded.root, settings.exclude)
     except ConfigError as error:
         _fail(f"{error}")
@@ -141,9 +144,10 @@ def _run(paths, rules, by_code, *, cli_selection, config, jobs, no_cache, fix, o
 def _explain(code: str, by_code: dict) -> None:
     from .explain import explain
 
-    rule = by_code.get(code.upper())
+    by_name = {rule.name: rule for rule in by_code.values()}
+    rule = by_code.get(code.upper()) or by_name.get(code.lower())
     if rule is None:
-        _fail(f"unknown rule code {code!r}; see `osiris-lint --list-rules`")
+        _fail(f"unknown rule code or name {code!r}; see `osiris-lint --list-rules`")
     typer.echo(explain(rule), nl=False)
     raise typer.Exit(EXIT_CLEAN)
 

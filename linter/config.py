@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import difflib
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +32,15 @@ class FileConfig:
     metric_names: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_METRICS))
     target: str | None = None
 
-    def settings(self, codes: list[str], cli: CommandLine) -> Settings:
-        """The run's settings: the command line overrides ``select`` and adds to
-        ``ignore`` and ``extend-select``, as in ruff."""
+    def settings(self, names: dict[str, str], cli: CommandLine) -> Settings:
+        """The run's settings (``names``: each rule's code by its name). A rule's name
+        (``no-print``) is accepted wherever its code is."""
+        return self._with_codes_for_names(names)._settings(sorted(names.values()),
+                                                            cli.with_codes_for_names(names))
+
+    def _settings(self, codes: list[str], cli: CommandLine) -> Settings:
+        """The command line overrides ``select`` and adds to ``ignore`` and
+        ``extend-select``, as in ruff."""
         where = f"{self.source}: [tool.{TABLE}]" if self.source else "configuration"
         for setting, selectors in (("select", self.select or []), ("ignore", self.ignore),
                                    ("extend-select", self.extend_select),
@@ -61,6 +67,14 @@ class FileConfig:
                         cli.report_unused_suppressions, detection.target, reason, detection.specs)
 
 
+    def _with_codes_for_names(self, names: dict[str, str]) -> FileConfig:
+        return replace(self, select=codes_for_names(self.select, names),
+                       ignore=codes_for_names(self.ignore, names),
+                       extend_select=codes_for_names(self.extend_select, names),
+                       per_file_ignores={glob: codes_for_names(selectors, names)
+                                         for glob, selectors in self.per_file_ignores.items()})
+
+
 @dataclass(frozen=True)
 class CommandLine:
     """What the command line says about the selection."""
@@ -71,13 +85,25 @@ class CommandLine:
     report_unused_suppressions: bool = False
     target: str | None = None  # --target
 
+    def with_codes_for_names(self, names: dict[str, str]) -> CommandLine:
+        return replace(self, select=codes_for_names(self.select, names),
+                       ignore=codes_for_names(self.ignore, names),
+                       extend_select=codes_for_names(self.extend_select, names))
+
+
+def codes_for_names(selectors: list[str] | None, names: dict[str, str]) -> list[str] | None:
+    """``no-print`` -> ``OSD020``; codes, prefixes and ``ALL`` stay as they are."""
+    if selectors is None:
+        return None
+    return [names.get(selector.lower(), selector) for selector in selectors]
+
 
 def _check_selectors(codes: list[str], selectors: list[str], where: str) -> None:
     for selector in selectors:
         if selector != "ALL" and not any(code.startswith(selector) for code in codes):
             close = difflib.get_close_matches(selector, codes, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ConfigError(f"{where}: unknown rule code or prefix {selector!r}{hint}; "
+            raise ConfigError(f"{where}: unknown rule code, prefix or name {selector!r}{hint}; "
                               f"`osiris-lint --list-rules` lists them")
 
 

@@ -82,7 +82,7 @@ def _expand(all_codes: list[str], selectors: list[str]) -> set[str]:
     for selector in selectors:
         matched = {c for c in all_codes if selector == "ALL" or c.startswith(selector)}
         if not matched:
-            raise ConfigError(f"unknown rule code or prefix {selector!r}; "
+            raise ConfigError(f"unknown rule code, prefix or name {selector!r}; "
                               f"see `osiris-lint --list-rules` for the codes")
         codes |= matched
     return codes

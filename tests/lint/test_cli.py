@@ -48,10 +48,10 @@ def test_a_missing_path_is_a_usage_error_naming_it(project):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--select", "OSD999"], "--select: unknown rule code or prefix 'OSD999'"),
-    (["--ignore", "E501"], "--ignore: unknown rule code or prefix 'E501'"),
+    (["--select", "OSD999"], "--select: unknown rule code, prefix or name 'OSD999'"),
+    (["--ignore", "E501"], "--ignore: unknown rule code, prefix or name 'E501'"),
     (["--output-format", "xml"], "unknown output format 'xml'"),
-    (["--explain", "OSD123"], "unknown rule code 'OSD123'"),
+    (["--explain", "OSD123"], "unknown rule code or name 'OSD123'"),
 ])
 def test_unknown_names_on_the_command_line_exit_2(mixed, args, message):
     done = mixed.lint(*args)

@@ -58,11 +58,11 @@ def test_command_line_select_overrides_the_configured_one(drivers):
 @pytest.mark.parametrize("table, message", [
     ('[tool.osiris-lint]\nselet = ["OSD0"]\n', "unknown key 'selet' in [tool.osiris-lint] "
                                                "(did you mean 'select'?)"),
-    ('[tool.osiris-lint]\nignore = ["OSD021x"]\n', "ignore: unknown rule code or prefix 'OSD021x'"),
+    ('[tool.osiris-lint]\nignore = ["OSD021x"]\n', "ignore: unknown rule code, prefix or name 'OSD021x'"),
     ('[tool.osiris-lint]\nselect = "OSD0"\n', "select must be a list of strings"),
     ('[tool.osiris-lint.metric-names]\nloader = "rows"\n', "unknown category 'loader'"),
     ('[tool.osiris-lint.per-file-ignores]\n"tests/*" = ["XYZ1"]\n',
-     "per-file-ignores 'tests/*': unknown rule code or prefix 'XYZ1'"),
+     "per-file-ignores 'tests/*': unknown rule code, prefix or name 'XYZ1'"),
     ("[tool.osiris-lint\n", "cannot read it as TOML"),
 ])
 def test_configuration_errors_exit_2_naming_the_problem(drivers, table, message):
@@ -75,3 +75,13 @@ def test_configuration_errors_exit_2_naming_the_problem(drivers, table, message)
 def test_a_missing_config_file_is_an_error(drivers):
     done = drivers.lint("--config", "missing.toml")
     assert done.returncode == 2 and "missing.toml: no such configuration file" in done.stderr
+
+
+def test_rule_names_work_wherever_codes_do(drivers):
+    assert ("pkg/drivers/csv_writer_driver.py", "OSD020") in codes(drivers, "--select", "no-print")
+    assert codes(drivers, "--select", "no-print", "--ignore", "NO-PRINT") == []
+    drivers.write("pyproject.toml", '[tool.osiris-lint]\nignore = ["no-print"]\n'
+                                    '[tool.osiris-lint.per-file-ignores]\n"x/*" = ["missing-metric"]\n')
+    assert codes(drivers) == []
+    explained = drivers.lint("--explain", "no-print")
+    assert explained.returncode == 0 and explained.stdout.startswith("# OSD020 no-print")
