@@ -136,7 +136,9 @@ def _run(paths, rules, by_code, *, cli_selection, config, jobs, no_cache, fix, o
     if quiet and output_format in ("full", "concise"):
         text = _without_summary(text, outcome, bool(report.target_line))
     _write(text, output_file)
-    if outcome.rule_errors:
+    for problem in outcome.unwritable:
+        typer.echo(f"osiris-lint: error: {problem}", err=True)
+    if outcome.rule_errors or outcome.unwritable:
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(EXIT_FINDINGS if outcome.findings and not exit_zero else EXIT_CLEAN)
 

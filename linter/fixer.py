@@ -20,20 +20,24 @@ class _Replace(cst.CSTTransformer):
         return self.replacements.get(original_node, updated_node)
 
 
-def apply(module: cst.Module, fixes: list[Fix]) -> str | None:
-    """The fixed code, or None when the fixes change nothing or break the syntax."""
+def apply(module: cst.Module, fixes: list[Fix]) -> tuple[str | None, int]:
+    """The fixed code (None when the fixes change nothing or break the syntax) and how many
+    fixes it holds: a fix that touches a node another fix already replaces waits for the
+    next round."""
     replacements: dict = {}
+    taken = 0
     for fix in fixes:
         if not replacements.keys() & fix.replacements.keys():
             replacements.update(fix.replacements)
+            taken += 1
     if not replacements:
-        return None
+        return None, 0
     code = module.visit(_Replace(replacements)).code
     try:
         cst.parse_module(code)
     except cst.ParserSyntaxError:
-        return None
-    return code if code != module.code else None
+        return None, 0
+    return (code, taken) if code != module.code else (None, 0)
 
 
 def unified_diff(path: str, before: str, after: str) -> str:

@@ -5,6 +5,7 @@ project pass, apply suppressions, and, with ``--fix``/``--diff``, the fixes."""
 from __future__ import annotations
 
 import gc
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,6 +49,7 @@ class Outcome:
     files: int
     fixes_applied: int = 0
     diffs: list[str] = field(default_factory=list)
+    unwritable: list[str] = field(default_factory=list)  # fixed files that could not be written
 
     @property
     def rule_errors(self) -> bool:
@@ -78,13 +80,19 @@ class Linter:
     def _run(self, files: list[Path]) -> Outcome:
         jobs = [self._read(path) for path in files]
         outcome = self._lint(jobs)
-        if self.fix and outcome.fixes_applied:
-            # Fixes move lines and may change what other files see: report on the result.
-            fixed = [self._read(path) for path in files] if self.fix == "fix" else None
-            if fixed is not None:
-                again = Linter(self.rule_classes, self.settings, self.jobs, self.cache, None,
-                               self.cwd)._lint(fixed)
-                return replace(again, fixes_applied=outcome.fixes_applied)
+        applied, unwritable = outcome.fixes_applied, list(outcome.unwritable)
+        if self.fix == "fix" and applied:
+            # Project fixes that touched the same nodes wait for the next round, which
+            # sees the files as fixed; then a last pass reports on the result.
+            for _ in range(MAX_FIX_ROUNDS - 1):
+                again = self._lint([self._read(path) for path in files])
+                applied += again.fixes_applied
+                unwritable += [u for u in again.unwritable if u not in unwritable]
+                if not again.fixes_applied:
+                    break
+            final = Linter(self.rule_classes, self.settings, self.jobs, self.cache, None,
+                           self.cwd)._lint([self._read(path) for path in files])
+            return replace(final, fixes_applied=applied, unwritable=unwritable)
         return outcome
 
     def _read(self, path: Path) -> Job:
@@ -99,11 +107,12 @@ class Linter:
     def _lint(self, jobs: list[Job]) -> Outcome:
         results: dict[str, FileResult] = {}
         fixed: dict[str, str] = {}  # display path -> text after fixes
-        fixes = 0
+        fixes: Counter[str] = Counter()  # display path -> fixes in its text
         for job, linted, fixed_text, applied in self._lint_files(jobs):
             results[job.display] = linted
             if fixed_text is not None:
-                fixed[job.display], fixes = fixed_text, fixes + applied
+                fixed[job.display] = fixed_text
+                fixes[job.display] += applied
         by_display = {job.display: job for job in jobs}
         reports = self._project_pass(by_display, results)
         texts = {d: fixed.get(d) or _text(by_display[d].data or b"") for d, result
@@ -112,9 +121,16 @@ class Linter:
         findings = self._finalize(by_display, results, located) + self.project_crashes
         if self.fix:
             fixes += self._fix_project(findings, reports, texts, fixed)
-        diffs = [self._emit_fix(by_display[d], text) for d, text in sorted(fixed.items())]
-        return Outcome(sorted(findings, key=Finding.sort_key), len(jobs), fixes,
-                       [d for d in diffs if d])
+        diffs, unwritable = [], []
+        for display, text in sorted(fixed.items()):
+            try:
+                diffs.append(self._emit_fix(by_display[display], text))
+            except OSError as error:  # the others are still fixed
+                unwritable.append(f"{display}: cannot write the fixes "
+                                  f"({error.strerror or error}); nothing in it was changed")
+                del fixes[display]
+        return Outcome(sorted(findings, key=Finding.sort_key), len(jobs), fixes.total(),
+                       [d for d in diffs if d], unwritable)
 
     # -- per-file results ------------------------------------------------------------
     def _lint_files(self, jobs: list[Job]):
@@ -241,10 +257,10 @@ class Linter:
         return reports
 
     def _fix_project(self, findings: list[Finding], reports: list[ProjectReport],
-                     texts: dict[str, str], fixed: dict[str, str]) -> int:
+                     texts: dict[str, str], fixed: dict[str, str]) -> Counter[str]:
         """Apply the fixes of project findings that no suppression silenced."""
         unsuppressed = {(f.path, f.code, f.line) for f in findings if f.fixable}
-        applied = 0
+        applied: Counter[str] = Counter()
         for display in sorted({r.path for r in reports if r.fix_key is not None}):
             module = cst.parse_module(texts[display])
             mine = [r for r in reports if r.path == display]
@@ -253,10 +269,10 @@ class Linter:
             fixes = [r.rule.fix(module, r) for r in mine
                      if (display, r.rule.code,
                          positions.of(anchors[r.statement]).start.line) in unsuppressed]
-            fixed_text = fixer.apply(module, [f for f in fixes if f])
+            fixed_text, taken = fixer.apply(module, [f for f in fixes if f])
             if fixed_text is not None:
                 fixed[display] = fixed_text
-                applied += sum(1 for f in fixes if f)
+                applied[display] += taken
         return applied
 
     # -- suppressions and positions of project findings -------------------------------
@@ -347,7 +363,7 @@ def _lint_file(engine: Engine, job: Job, enabled: frozenset[str], fix: str | Non
     before = len(wanted)
     text = None
     for _ in range(MAX_FIX_ROUNDS):
-        code = fixer.apply(linted.module, wanted) if wanted else None
+        code = fixer.apply(linted.module, wanted)[0] if wanted else None
         if code is None:
             break
         text = code

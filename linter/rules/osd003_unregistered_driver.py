@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 
 import libcst as cst
@@ -194,6 +195,7 @@ Registrations in code do not count there, and no fix is offered.
     def check_project(self, project: Project) -> list[ProjectReport]:
         by_spec = project.settings.target is Target.OSIRIS_PIPELINE
         reports = []
+        taken = {reg.key for _, reg in project.registrations() if reg.key}
         for facts in project.files:
             if facts.is_test:
                 continue
@@ -203,7 +205,7 @@ Registrations in code do not count there, and no fix is offered.
                 if by_spec and cls.name not in project.spec_keys.get(facts.path, {}):
                     reports.append(_unnamed_by_specs(self, project, facts, cls))
                 elif not by_spec and not self._registered(project, facts, cls):
-                    reports.append(self._report(project, facts, cls))
+                    reports.append(self._report(project, facts, cls, taken))
         return reports + (_spec_problems(self, project) if by_spec else [])
 
     def _registered(self, project: Project, facts, cls) -> bool:
@@ -216,7 +218,7 @@ Registrations in code do not count there, and no fix is offered.
                 return True
         return False
 
-    def _report(self, project: Project, facts, cls) -> ProjectReport:
+    def _report(self, project: Project, facts, cls, taken: set[str]) -> ProjectReport:
         elsewhere = [(o, r) for o, r in project.registrations_of(facts, cls)]
         if any(o.is_test for o, _ in elsewhere) and all(o.is_test for o, _ in elsewhere):
             why = " (it is registered only in tests)"
@@ -224,7 +226,7 @@ Registrations in code do not count there, and no fix is offered.
             why = " (its registration runs only inside a function or a conditional block)"
         else:
             why = ""
-        key = _key_from_file(project, facts.path)
+        key = _free_key(project, facts.path, cls, taken)
         suggestion = f'DriverRegistry.register("{key}", {cls.name}())' if key else \
             f'DriverRegistry.register("family.type", {cls.name}())'
         detail = (f"driver {cls.name} is never registered at import time{why}; add "
@@ -344,6 +346,28 @@ def _same_package(registering_path: str, class_path: str) -> bool:
     folder = PurePosixPath(registering_path).parent
     below = PurePosixPath(class_path).parent
     return folder == below or folder in below.parents
+
+
+def _free_key(project: Project, path: str, cls, taken: set[str]) -> str | None:
+    """The key a registration fix gives ``cls`` (then taken): from its file's name, else
+    (a second driver of the file, or a key registered elsewhere) from its class name;
+    None when both are taken, as two drivers must never share a key."""
+    for key in (_key_from_file(project, path), _key_from_class(cls)):
+        if key and key not in taken:
+            taken.add(key)
+            return key
+    return None
+
+
+def _key_from_class(cls) -> str | None:
+    """``shop_orders.extractor`` for ``ShopOrdersExtractorDriver`` of category extractor."""
+    if not cls.category:
+        return None
+    name = cls.name.removesuffix("Driver")
+    for word in ("Extractor", "Writer", "Transformer", "Processor"):
+        name = name.removesuffix(word)
+    family = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+    return f"{family}.{cls.category}" if re.fullmatch(r"[a-z0-9_]+", family or "-") else None
 
 
 def _key_from_file(project: Project, path: str) -> str | None:

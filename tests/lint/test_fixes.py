@@ -135,3 +135,47 @@ def test_fix_on_the_command_line_writes_and_reports_what_is_left(project):
     assert "print(" not in path.read_text()
     assert "Fixed 2 findings." in done.stdout
     assert "OSD020" in done.stdout and "sys.stdout.write" in done.stdout  # not fixable
+
+
+TWO_DRIVERS = textwrap.dedent('''\
+    class ShopOrdersExtractorDriver:
+        def run(self, step_id, config, inputs, ctx):
+            return {"df": None}
+
+
+    class ShopCustomersExtractorDriver:
+        def run(self, step_id, config, inputs, ctx):
+            return {"df": None}
+    ''')
+
+
+def test_two_drivers_of_one_file_get_two_keys_and_a_second_fix_changes_nothing(project):
+    project.write("shop_extractor_driver.py", TWO_DRIVERS)
+    fixed = project.lint("--fix", "--select", "OSD003,OSD005")
+    assert fixed.returncode == 0 and "Fixed 2 findings." in fixed.stdout, fixed.stdout
+    text = (project.root / "shop_extractor_driver.py").read_text()
+    assert 'DriverRegistry.register("shop.extractor", ShopOrdersExtractorDriver())' in text
+    assert ('DriverRegistry.register("shop_customers.extractor", ShopCustomersExtractorDriver())'
+            in text)
+    again = project.lint("--fix", "--select", "OSD003,OSD005")
+    assert "Fixed" not in again.stdout
+    assert (project.root / "shop_extractor_driver.py").read_text() == text
+
+
+def test_a_file_that_cannot_be_written_is_reported_and_the_others_are_fixed(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    write_bytes = Path.write_bytes
+
+    def refuse(path, data):  # the fixed text (with its registration) cannot be written
+        if path.name == "locked_extractor_driver.py" and b"DriverRegistry" in data:
+            raise PermissionError(13, "Permission denied")
+        return write_bytes(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", refuse)
+    outcome = lint_files({"locked_extractor_driver.py": TWO_DRIVERS.split("\n\n\n")[0] + "\n",
+                          "open_extractor_driver.py": TWO_DRIVERS.split("\n\n\n")[1]},
+                         codes=frozenset({"OSD003"}), fix="fix")
+    assert outcome.unwritable == ["locked_extractor_driver.py: cannot write the fixes "
+                                  "(Permission denied); nothing in it was changed"]
+    assert outcome.fixes_applied == 1
