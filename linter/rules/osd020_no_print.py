@@ -8,6 +8,7 @@ from ..drivers import literal_string
 from ..findings import Fix
 from ..names import dotted
 from ..rule import Example, FileContext, Rule
+from ..walk import remembered
 
 STANDARD_STREAMS = ("sys.stdout", "sys.stderr")
 # The same streams under other names: the originals and their binary layers.
@@ -288,12 +289,11 @@ def _descriptor_stream(descriptor: cst.BaseExpression, file: FileContext) -> str
 
 def _rebound(name: str, file: FileContext) -> bool:
     """Whether ``name`` is bound in the module or an enclosing function (so not the builtin)."""
-    scopes = [file.module.body] + [f.body.body for f in file.ancestors
-                                   if type(f) is cst.FunctionDef]
     for function in (a for a in file.ancestors if type(a) in (cst.FunctionDef, cst.Lambda)):
         if name in _parameter_names(function.params):
             return True
-    return any(_binds(statement, name) for body in scopes for statement in body)
+    scopes = [file.module, *(f for f in file.ancestors if type(f) is cst.FunctionDef)]
+    return any(name in remembered(scope, _bound_names) for scope in scopes)
 
 
 def _parameter_names(params: cst.Parameters) -> set[str]:
@@ -304,19 +304,21 @@ def _parameter_names(params: cst.Parameters) -> set[str]:
     return found
 
 
-def _binds(statement: cst.CSTNode, name: str) -> bool:
-    if type(statement) in (cst.FunctionDef, cst.ClassDef):
-        return statement.name.value == name
-    if type(statement) is cst.SimpleStatementLine:
-        for small in statement.body:
-            targets = []
-            if type(small) is cst.Assign:
-                targets = [t.target for t in small.targets]
-            elif type(small) in (cst.AnnAssign, cst.AugAssign):
-                targets = [small.target]
-            if any(dotted(t) == name for t in targets):
-                return True
-    return False
+def _bound_names(scope: cst.Module | cst.FunctionDef) -> frozenset[str]:
+    """The names the statements of a module's or function's body bind (def, class,
+    assignment targets); looked up once per scope, however many calls ask."""
+    body = scope.body if type(scope) is cst.Module else scope.body.body
+    names: set[str] = set()
+    for statement in body:
+        if type(statement) in (cst.FunctionDef, cst.ClassDef):
+            names.add(statement.name.value)
+        elif type(statement) is cst.SimpleStatementLine:
+            for small in statement.body:
+                if type(small) is cst.Assign:
+                    names.update(dotted(t.target) for t in small.targets)
+                elif type(small) in (cst.AnnAssign, cst.AugAssign):
+                    names.add(dotted(small.target))
+    return frozenset(names - {None})
 
 
 def _log_event_fix(call: cst.Call, file: FileContext) -> Fix | None:
