@@ -37,12 +37,16 @@ class GitIgnore:
             self._specs[folder] = pathspec.GitIgnoreSpec.from_lines(lines)
 
     def ignores(self, path: Path, is_dir: bool) -> bool:
-        for folder, spec in self._specs.items():
+        """As git decides: the last matching pattern wins, and a deeper ``.gitignore``
+        overrides the ones above it (``!revived_old.py`` re-includes a file)."""
+        ignored = False
+        for folder in sorted(self._specs, key=lambda f: len(f.parts)):
             if folder in path.parents:
                 relative = path.relative_to(folder).as_posix() + ("/" if is_dir else "")
-                if spec.match_file(relative):
-                    return True
-        return False
+                verdict = self._specs[folder].check_file(relative).include
+                if verdict is not None:
+                    ignored = verdict
+        return ignored
 
 
 def discover(paths: list[Path], root: Path, exclude: tuple[str, ...]) -> list[Path]:
