@@ -55,7 +55,8 @@ class Engine:
             return LintedFile(FileResult(path, [_unparsable(path, UNREADABLE, text)]))
         module = parse(text, path)
         if isinstance(module, Unparsable):
-            return LintedFile(FileResult(path, [_unparsable(path, SYNTAX_ERROR, module)]))
+            code = SYNTAX_ERROR if module.kind == "syntax" else UNREADABLE
+            return LintedFile(FileResult(path, [_unparsable(path, code, module)]))
         return self._lint_module(path, text, module, enabled, external_keys)
 
     def _lint_module(self, path: str, text: str, module: cst.Module, enabled: frozenset[str],

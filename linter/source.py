@@ -21,7 +21,7 @@ from libcst._nodes.base import CSTNode
 class Unparsable:
     """Why a file yields no tree: OSD900 (syntax) or OSD901 (undecodable)."""
 
-    kind: str  # "syntax" or "decode"
+    kind: str  # "syntax" (OSD900), or "decode" / "unsupported" (OSD901)
     line: int
     column: int
     message: str
@@ -148,7 +148,10 @@ def _trusted(node: CSTNode) -> None:
 
 
 def _syntax_error(text: str, path: str, error: cst.ParserSyntaxError) -> Unparsable:
-    """Report where CPython would: users compare the position with their editor's."""
+    """Report where CPython would: users compare the position with their editor's. Valid
+    Python that LibCST cannot parse (tabs or form feeds in some indentation) is not a
+    syntax error: it is reported as a file no rule could read."""
     return _cpython_verdict(text, path) or Unparsable(
-        "syntax", error.raw_line, error.raw_column + 1,
-        f"{error.message}; LibCST cannot parse this file")
+        "unsupported", error.raw_line, error.raw_column + 1,
+        f"CPython accepts this file but LibCST cannot parse it ({error.message}), so no rule "
+        f"could check it; indenting with spaces only avoids this")

@@ -10,15 +10,20 @@ class UnreadableFile(Rule):
     reported_by_engine = True
     explanation = """
 ## What it checks
-That the file can be read and decoded as UTF-8, the encoding Python source files use by
-default. The finding is at line 1 (a fact about the whole file); its message names the
-line of the first undecodable byte. The other files are still linted.
+That the file can be read and decoded: as its coding cookie says (PEP 263), else as
+UTF-8, the encoding Python source files use by default. The finding is at line 1 (a
+fact about the whole file); its message names the line of the first undecodable byte.
+The other files are still linted. Files that are not regular files (FIFOs, devices) or
+are larger than 10 MB are skipped with this finding, and so is valid Python that
+LibCST cannot parse (tabs and spaces that CPython reads as the same indentation), at
+the place LibCST stops: that is no syntax error (OSD900), since CPython accepts it.
 
 ## Why
 An unreadable driver cannot be linted, and an undecodable one fails at import.
 
 ## Fix
-Save the file as UTF-8 (most editors: "Save with encoding"), or fix its permissions.
+Save the file as UTF-8 (most editors: "Save with encoding"), or fix its permissions;
+indent with spaces only.
 """
     VALID = [
         Example("name = 'Zürich'\n", path="cities.py"),

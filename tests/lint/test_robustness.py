@@ -202,3 +202,15 @@ def test_a_deeply_nested_cache_entry_is_a_miss(tmp_path):
     entry.write_text("[" * 300_000 + "]" * 300_000)
     assert cache.get(key) is None
     assert deep.call(cache.get, key) is None
+
+
+def test_valid_python_libcst_cannot_parse_is_no_syntax_error(project):
+    """Tabs and spaces that CPython reads as the same indentation (a tab is 8 columns)
+    but LibCST refuses: not OSD900, which CPython would contradict, but a file no rule
+    could read (OSD901), saying why."""
+    source = "def f():\n\t        x = 1\n        \tif x:\n        \t    return x\n"
+    compile(source, "tabs.py", "exec")
+    project.write("tabs.py", source)
+    result = project.lint("--output-format", "concise", "tabs.py")
+    assert "OSD900" not in result.stdout
+    assert "OSD901" in result.stdout and "CPython accepts this file" in result.stdout
