@@ -1,6 +1,8 @@
 """Per-file results kept between runs in ``.osiris_lint_cache/``, keyed by the
 file's content, its path (file names decide driver categories), what other files
-told the project pass about it, the settings and the linter's version. Findings
+told the project pass about it, the settings and the linter's code (its version and
+a fingerprint of its source files, so that an edited rule in an editable install
+never serves old findings). Findings
 are cached too, not only clean files: a warm run over a repository with
 findings is as cheap as one without. A corrupt entry is a miss, never an error."""
 
@@ -17,9 +19,22 @@ from .facts import FileResult
 CACHE_DIR = ".osiris_lint_cache"
 
 
+def code_fingerprint() -> str:
+    """Changes whenever a source file of the linter or of the contract facts it uses is
+    added, removed or edited (names, sizes and modification times: ~100 stat calls)."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for package in (here, here.parent / "contract"):
+        for path in sorted(package.rglob("*.py")):
+            status = path.stat()
+            digest.update(f"{path.relative_to(here.parent)}:{status.st_size}:"
+                          f"{status.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:12]
+
+
 class Cache:
     def __init__(self, root: Path, version: str, settings_fingerprint: str) -> None:
-        self.folder = root / CACHE_DIR / f"{version}-{settings_fingerprint}"
+        self.folder = root / CACHE_DIR / f"{version}-{code_fingerprint()}-{settings_fingerprint}"
         self._base = root / CACHE_DIR
 
     @staticmethod

@@ -226,3 +226,22 @@ def test_a_crashing_project_rule_is_a_finding_and_the_file_rules_still_report(tm
     assert sorted(f.code for f in outcome.findings) == ["OSD020", "OSD903"]
     assert "project rule OSD998 crashed (RuntimeError: no facts for me)" in \
         [f for f in outcome.findings if f.code == "OSD903"][0].message
+
+
+def test_an_edited_rule_never_serves_old_findings_from_the_cache():
+    """The cache folder is keyed by the linter's own source files, not only its version:
+    an edit in an editable install starts a new cache."""
+    import os
+    from pathlib import Path
+
+    from osiris_driver_kit.linter import cache
+
+    rule = Path(cache.__file__).parent / "rules" / "osd020_no_print.py"
+    before, status = cache.code_fingerprint(), rule.stat()
+    try:
+        os.utime(rule, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000_000))
+        assert cache.code_fingerprint() != before
+    finally:
+        os.utime(rule, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert cache.code_fingerprint() == before
+    assert before in cache.Cache(Path("/tmp"), "0.1.0", "settings").folder.name
