@@ -3,6 +3,7 @@
     osiris-gen extractor postgres        osiris-gen writer csv --out src/drivers
     osiris-gen transformer sql           osiris-gen list
     osiris-gen quickstart demo           osiris-gen writer mysql --target osiris-pipeline
+    osiris-gen update --dry-run
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .naming import check_category, check_name
 from .quickstart import run_quickstart
 from .rendering import TODO_MARK, Request
 from .targeting import choose_target
+from .update import WRITTEN, Plan, State, apply_update, plan_update
 
 EXIT_USAGE = 2
 
@@ -159,6 +161,25 @@ def quickstart(
         raise typer.Exit(run_quickstart(folder, typer.echo))
 
 
+@app.command("update")
+def update(
+    folder: Annotated[Path, typer.Argument(
+        help="The project root: the folder osiris-gen ran in, where .osiris-gen.json is.")
+    ] = Path("."),
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Show a unified diff per file; write nothing.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Write even into files with changes git does not hold yet.")] = False,
+) -> None:
+    """Re-render what osiris-gen generated with this kit and merge it 3-way into the files:
+    your edits stay, the templates' changes land, conflicts get <<<<<<< markers (exit 1)."""
+    with _reported_errors():
+        plan = plan_update(folder)
+        if not dry_run:
+            apply_update(plan, force)
+        raise typer.Exit(_report_update(plan, dry_run))
+
+
 @contextmanager
 def _reported_errors() -> Iterator[None]:
     """A GenerationError becomes its message on stderr and its exit code (2: usage)."""
@@ -190,6 +211,30 @@ def _report(outcome: Outcome, dry_run: bool) -> None:
         typer.echo(f"\nneeds: pip install 'osiris-driver-kit[{backend.extra}]'")
     if dry_run:
         typer.echo("\nDry run: nothing was written.")
+
+
+_NOTES = {State.DELETED: "  (you deleted it: left deleted)",
+          State.RETIRED: "  (no longer generated: left as is)"}
+
+
+def _report_update(plan: Plan, dry_run: bool) -> int:
+    """Prints a line per file (and its diff on a dry run); 1 when a file has conflicts."""
+    for change in plan.files:
+        verb = f"would {change.state.value}" if dry_run and change.state in WRITTEN \
+            else change.state.value
+        note = f"  (conflicts: {change.conflicts})" if change.conflicts else _NOTES.get(
+            change.state, "")
+        typer.echo(f"{verb:>16}  {change.path}{note}")
+        if dry_run and change.diff():
+            typer.echo(change.diff(), nl=False)
+    if dry_run:
+        typer.echo("\nDry run: nothing was written.")
+    if plan.conflicted:
+        typer.echo(f"\n{len(plan.conflicted)} file(s) with conflicts: keep what you need "
+                   f"between <<<<<<< yours, ======= and >>>>>>> osiris-gen, and remove the "
+                   f"markers.")
+        return 1
+    return 0
 
 
 def main() -> None:

@@ -1,12 +1,15 @@
 """One generation: render the files of a request, refuse a second registration of
-its key, then show or write the changes. The CLI and the quick start both use it."""
+its key, then show or write the changes and record what was rendered (``record.py``).
+The CLI and the quick start both use it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import BlockedError
 from .filewriter import Action, FileChange, apply_changes, plan_changes
+from .record import Generation, project_root, remember
 from .registrations import modules_registering
 from .rendering import Rendering, Request, render
 
@@ -21,12 +24,18 @@ class Outcome:
         return [c for c in self.changes if c.action in (Action.CREATE, Action.OVERWRITE)]
 
 
-def generate(request: Request, *, force: bool = False, dry_run: bool = False) -> Outcome:
+def generate(request: Request, *, force: bool = False, dry_run: bool = False,
+             root: Path | None = None) -> Outcome:
+    """``root``: the project whose record notes the generation; by default the current
+    folder, or the deepest folder holding the output folders when they lie outside it."""
     rendering = render(request)
     _refuse_second_registration(request, rendering)
     changes = plan_changes(rendering.files, force)
     if not dry_run:
         apply_changes(changes)
+        folders = (request.drivers_dir, request.tests_dir, request.components_dir)
+        root = root or project_root(folder for folder in folders if folder is not None)
+        remember(Generation.of(request, rendering.files, root), root)
     return Outcome(rendering, changes)
 
 

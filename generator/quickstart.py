@@ -35,7 +35,7 @@ def run_quickstart(folder: Path, say: Callable[[str], None]) -> int:
     for category, backend in (("extractor", "sqlite"), ("writer", "csv")):
         request = Request(category, backend, backend, folder / DRIVERS, folder / TESTS,
                           folder / COMPONENTS)
-        for change in generate(request).written:
+        for change in generate(request, root=folder).written:
             say(f"generated {change.file.path}")
     lint_status = _lint(folder / DRIVERS, say)
     if lint_status:

@@ -1,13 +1,16 @@
 """Turn a generation request into rendered files (nothing touches the disk here).
 
 Every generated file comes from a Jinja template in ``osiris_driver_kit.templates``; this module
-only chooses the templates and hands them the catalogue's data.
+only chooses the templates and hands them the catalogue's data. ``OSIRIS_GEN_TEMPLATES``
+names another folder of the same layout instead: the tests of ``osiris-gen update`` render
+with a changed copy, as a new kit release would.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -39,6 +42,8 @@ TODO_MARK = "TODO(osiris-gen)"
 # The upstream step whose DataFrame the generated osiris-pipeline tests pass: its
 # hyphen shows the sanitised key, inputs["df_read_orders"].
 UPSTREAM_STEP = "read-orders"
+# A folder of templates to render instead of the kit's own (tests of osiris-gen update).
+TEMPLATES_ENV = "OSIRIS_GEN_TEMPLATES"
 
 
 @dataclass(frozen=True)
@@ -165,14 +170,29 @@ def _described(setting: Setting, target: Target) -> Setting:
 def render_template(template: str, context: dict) -> str:
     """One template of osiris_driver_kit.templates, rendered with ``context``; what
     differs by target is the contract's unless ``context`` says otherwise."""
-    return _environment().get_template(template).render(
+    return _environment(template_folder()).get_template(template).render(
         {**_target_facts(Target.CONTRACT), **context})
 
 
+def template_folder() -> Path:
+    """The kit's templates, or the folder ``OSIRIS_GEN_TEMPLATES`` names."""
+    return Path(os.environ.get(TEMPLATES_ENV) or str(files("osiris_driver_kit.templates")))
+
+
+def templates_digest() -> str:
+    """SHA-256 of the template set (names and bytes): the record says what rendered a file."""
+    folder = template_folder()
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*.j2")):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 @functools.cache
-def _environment() -> jinja2.Environment:
+def _environment(folder: Path) -> jinja2.Environment:
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(files("osiris_driver_kit.templates"))),
+        loader=jinja2.FileSystemLoader(str(folder)),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

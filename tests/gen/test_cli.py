@@ -21,6 +21,7 @@ def test_a_known_backend_renders_driver_helper_tests_and_spec(gen, tmp_path):
     assert result.exit_code == 0, result.output
     files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
     assert files == [
+        ".osiris-gen.json",  # the record osiris-gen update merges from
         "components/postgres.extractor/spec.yaml",
         "drivers/__init__.py",
         "drivers/driver_safety.py",
@@ -117,6 +118,7 @@ def test_the_osiris_pipeline_target_writes_a_processor_its_spec_registers(gen, t
     assert result.output.startswith("target: osiris-pipeline\n")
     files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
     assert files == [
+        ".osiris-gen.json",  # the record osiris-gen update merges from
         "components/sql.processor/spec.yaml",
         "drivers/__init__.py",
         "drivers/driver_safety.py",
