@@ -81,19 +81,16 @@ class Linter:
         jobs = [self._read(path) for path in files]
         outcome = self._lint(jobs)
         applied, unwritable = outcome.fixes_applied, list(outcome.unwritable)
-        if self.fix == "fix" and applied:
-            # Project fixes that touched the same nodes wait for the next round, which
-            # sees the files as fixed; then a last pass reports on the result.
-            for _ in range(MAX_FIX_ROUNDS - 1):
-                again = self._lint([self._read(path) for path in files])
-                applied += again.fixes_applied
-                unwritable += [u for u in again.unwritable if u not in unwritable]
-                if not again.fixes_applied:
-                    break
-            final = Linter(self.rule_classes, self.settings, self.jobs, self.cache, None,
-                           self.cwd)._lint([self._read(path) for path in files])
-            return replace(final, fixes_applied=applied, unwritable=unwritable)
-        return outcome
+        # Fixes move lines and may change what other files see, and project fixes that
+        # touched the same nodes wait a round: lint again until a round fixes nothing.
+        # That round's findings are those of the fixed files.
+        for _ in range(MAX_FIX_ROUNDS - 1):
+            if self.fix != "fix" or not outcome.fixes_applied:
+                break
+            outcome = self._lint([self._read(path) for path in files])
+            applied += outcome.fixes_applied
+            unwritable += [u for u in outcome.unwritable if u not in unwritable]
+        return replace(outcome, fixes_applied=applied, unwritable=unwritable)
 
     def _read(self, path: Path) -> Job:
         display = relative_to(path, self.cwd)

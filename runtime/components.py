@@ -57,7 +57,6 @@ class SpecDriverFactory:
 
 @dataclass
 class ComponentsResult:
-    registered: list[str] = field(default_factory=list)  # component names
     problems: list[str] = field(default_factory=list)  # specs that could not be read
     # Every readable spec by registry key, those left to self-registering drivers included:
     # planning checks each step's config against its driver's configSchema.
@@ -91,6 +90,4 @@ def register_components(folder: Path, registry: Registry) -> ComponentsResult:
                                   runtime=Target.OSIRIS_PIPELINE, origin=spec.driver)
             except OsirisError as exc:
                 result.problems.append(f"{spec.path}: {exc}")
-            else:
-                result.registered.append(spec.name)
     return result
