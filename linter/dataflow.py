@@ -1,8 +1,8 @@
 """What names may hold along the paths of a method: the data flow shared by
 OSD021 (input frames), OSD030 (secrets), OSD031 (queries) and OSD034 (SQL text).
 
-A state is a frozenset of ``(name, label)`` facts: on some path to this point,
-``name`` may hold a value that carries ``label``. A rule says which labels an
+A state is a ``held.Held``: on some path to this point, ``name`` may hold a
+value that carries ``label``. A rule says which labels an
 expression carries (``labels``) and what to look at in each statement (``check``,
 given the state before it); ``ValueFlow`` keeps the books: assignments, tuple
 unpacking, ``for``/``with`` targets, augmented assignment, ``del``, paths merged
@@ -16,32 +16,16 @@ Besides plain names, a few expressions have a key and can hold facts
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 
 import libcst as cst
 
 from .drivers import DriverClass, ctx_name, literal_string
-from .flow import Exit, Flow, State
+from .flow import Exit, Flow
+from .held import EMPTY, NO_LABELS, Held, Labels
 from .metrics import self_method_called
 from .names import dotted
 from .walk import SMALL_STATEMENTS, nodes_of
-
-Labels = frozenset
-NO_LABELS: Labels = frozenset()
-
-
-def labels_of(state: State, name: str) -> Labels:
-    return frozenset(label for held, label in state if held == name)
-
-
-def rebind(state: State, name: str, labels: Iterable[Hashable]) -> State:
-    """``state`` after ``name = <value with labels>``: its keys are forgotten too."""
-    kept = [fact for fact in state if not _is_or_under(fact[0], name)]
-    return frozenset([*kept, *((name, label) for label in labels)])
-
-
-def _is_or_under(held: str, name: str) -> bool:
-    return held == name or (held.startswith(name) and held[len(name)] in "[.")
 
 
 def key(node: cst.BaseExpression) -> str | None:
@@ -122,29 +106,29 @@ class ValueFlow:
     to check, then ``analyse`` one function or ``analyse_driver`` (``run`` and the
     helpers it calls one level deep)."""
 
-    merge = staticmethod(frozenset.union)
+    merge = staticmethod(Held.union)
     collects: tuple[type, ...] = (cst.Call,)  # the nodes ``check`` wants from each statement
 
     def __init__(self, ctx: str = "ctx") -> None:
         self.ctx_name = ctx
         self.driver: DriverClass | None = None
-        self._helper_starts: dict[str, State] | None = None  # while following run
+        self._helper_starts: dict[str, Held] | None = None  # while following run
 
     # -- what a rule says ---------------------------------------------------------
-    def labels(self, node: cst.BaseExpression, state: State) -> Labels:
+    def labels(self, node: cst.BaseExpression, state: Held) -> Labels:
         """The labels of the value ``node`` evaluates to."""
         return NO_LABELS
 
-    def element_labels(self, node: cst.BaseExpression, state: State) -> Labels:
+    def element_labels(self, node: cst.BaseExpression, state: Held) -> Labels:
         """The labels of what iterating over ``node`` yields."""
         return self.labels(node, state)
 
-    def pair_labels(self, node: cst.BaseExpression, state: State) -> tuple[Labels, Labels] | None:
+    def pair_labels(self, node: cst.BaseExpression, state: Held) -> tuple[Labels, Labels] | None:
         """For ``for key, value in node``: the labels of each part, when the rule tells
         them apart (``d.items()``); None: both get ``element_labels``."""
         return None
 
-    def check(self, node: cst.CSTNode, state: State, parts: list[cst.CSTNode]) -> None:
+    def check(self, node: cst.CSTNode, state: Held, parts: list[cst.CSTNode]) -> None:
         """Look at a statement (or a compound statement's header) and its ``parts``,
         with the state before it."""
 
@@ -154,16 +138,16 @@ class ValueFlow:
         walk may know them already."""
         return nodes_of(node, self.collects)
 
-    def transfer(self, node: cst.CSTNode, state: State, parts: list[cst.CSTNode]) -> State:
+    def transfer(self, node: cst.CSTNode, state: Held, parts: list[cst.CSTNode]) -> Held:
         """The state after ``node``: its bindings (a rule may add facts of its own)."""
         return self.bind(node, state)
 
     # -- the bookkeeping ------------------------------------------------------------
-    def analyse(self, function: cst.FunctionDef, start: State = frozenset()) -> list[Exit]:
+    def analyse(self, function: cst.FunctionDef, start: Held = EMPTY) -> list[Exit]:
         flow = Flow(self._effect, self.ctx_name, merge=self.merge, bind=self._bind_binder)
         return flow.run(function, start)
 
-    def analyse_driver(self, driver: DriverClass, start: State) -> None:
+    def analyse_driver(self, driver: DriverClass, start: Held) -> None:
         """``run`` from ``start``, then each helper it calls, its parameters labelled
         with what every call passed them (merged)."""
         self.driver = driver
@@ -186,7 +170,7 @@ class ValueFlow:
             return None
         return self.driver.method(name)
 
-    def _effect(self, node: cst.CSTNode, state: State) -> State:
+    def _effect(self, node: cst.CSTNode, state: Held) -> Held:
         parts = list(self.parts(node))
         self.check(node, state, parts)
         if self.in_run:
@@ -195,29 +179,29 @@ class ValueFlow:
                     self._note_helper_call(call, state)
         return self.transfer(node, state, parts)
 
-    def _note_helper_call(self, call: cst.Call, state: State) -> None:
+    def _note_helper_call(self, call: cst.Call, state: Held) -> None:
         method = self.helper_of(call)
         if method is None:
             return
-        start = frozenset((param, label) for param, arg in arguments_by_parameter(method, call)
-                          for label in self.labels(arg, state))
+        start = Held.of((param, label) for param, arg in arguments_by_parameter(method, call)
+                        for label in self.labels(arg, state))
         name = method.name.value
         known = self._helper_starts.get(name)
         self._helper_starts[name] = start if known is None else self.merge(known, start)
 
-    def bind(self, node: cst.CSTNode, state: State) -> State:
+    def bind(self, node: cst.CSTNode, state: Held) -> Held:
         if type(node) is cst.Assign:
             for target in node.targets:
                 state = self.assign(state, target.target, node.value)
         elif type(node) is cst.AnnAssign and node.value is not None:
             state = self.assign(state, node.target, node.value)
         elif type(node) is cst.AugAssign and (name := key(node.target)):
-            state = rebind(state, name, labels_of(state, name) | self.labels(node.value, state))
+            state = state.rebind(name, state.labels_of(name) | self.labels(node.value, state))
         elif type(node) is cst.Del:
             state = self.store(state, node.target, NO_LABELS)
         return state
 
-    def assign(self, state: State, target: cst.BaseExpression, value: cst.BaseExpression) -> State:
+    def assign(self, state: Held, target: cst.BaseExpression, value: cst.BaseExpression) -> Held:
         """``target = value``, pairing the elements of ``a, b = x, y``."""
         if type(target) in (cst.Tuple, cst.List) and type(value) in (cst.Tuple, cst.List) \
                 and len(target.elements) == len(value.elements) \
@@ -230,16 +214,16 @@ class ValueFlow:
             return state
         return self.store(state, target, self.labels(value, state))
 
-    def store(self, state: State, target: cst.BaseExpression, labels: Labels) -> State:
+    def store(self, state: Held, target: cst.BaseExpression, labels: Labels) -> Held:
         """Every name (or key) in ``target`` now holds a value with ``labels``."""
         if type(target) in (cst.Tuple, cst.List):
             for element in target.elements:
                 state = self.store(state, element.value, labels)
             return state
         name = key(target)
-        return rebind(state, name, labels) if name else state
+        return state.rebind(name, labels) if name else state
 
-    def _bind_binder(self, binder: cst.For | cst.WithItem, state: State) -> State:
+    def _bind_binder(self, binder: cst.For | cst.WithItem, state: Held) -> Held:
         if type(binder) is cst.For:
             target = binder.target
             pair = self.pair_labels(binder.iter, state) if type(target) is cst.Tuple \

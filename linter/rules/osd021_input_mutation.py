@@ -5,10 +5,10 @@ from __future__ import annotations
 import libcst as cst
 
 from ..categories import TRANSFORMER, WRITER
-from ..dataflow import NO_LABELS, Labels, ValueFlow, key, labels_of
+from ..dataflow import ValueFlow, key
 from ..drivers import DriverClass, parameter_names
 from ..findings import Fix
-from ..flow import State
+from ..held import NO_LABELS, Held, Labels
 from ..rule import Example, FileContext, Rule
 
 FRAME, INPUTS = "frame", "inputs"  # label kinds: an input DataFrame, the inputs dict
@@ -175,7 +175,7 @@ transformers read `inputs["left"]`); `inplace=` counts only with the literal `Tr
     def check_driver(self, driver: DriverClass, file: FileContext) -> None:
         names = parameter_names(driver.run)
         inputs = names[3] if len(names) > 3 else "inputs"
-        _Mutations(self, file).analyse_driver(driver, frozenset({(inputs, (INPUTS, None))}))
+        _Mutations(self, file).analyse_driver(driver, Held.of([(inputs, (INPUTS, None))]))
 
 
 class _Mutations(ValueFlow):
@@ -190,8 +190,8 @@ class _Mutations(ValueFlow):
         self.reported: set[cst.CSTNode] = set()
         self.bound: set[cst.CSTNode] = set()  # inputs[...] expressions bound by an assignment
 
-    def labels(self, node: cst.BaseExpression, state: State) -> Labels:
-        if (name := key(node)) is not None and (held := labels_of(state, name)):
+    def labels(self, node: cst.BaseExpression, state: Held) -> Labels:
+        if (name := key(node)) is not None and (held := state.labels_of(name)):
             return held
         if type(node) is cst.Subscript:
             return frozenset({(FRAME, node)}) if self._kinds(node.value, state) & {INPUTS} \
@@ -204,7 +204,7 @@ class _Mutations(ValueFlow):
             return self.labels(node.left, state) | self.labels(node.right, state)
         return NO_LABELS
 
-    def _method_result(self, call: cst.Call, method: str, state: State) -> Labels:
+    def _method_result(self, call: cst.Call, method: str, state: Held) -> Labels:
         receiver = call.func.value
         if INPUTS in self._kinds(receiver, state) and method in ("get", "values", "items"):
             return frozenset({(FRAME, None)})
@@ -212,7 +212,7 @@ class _Mutations(ValueFlow):
             return frozenset(label for label in self.labels(receiver, state) if label[0] == FRAME)
         return NO_LABELS
 
-    def element_labels(self, node: cst.BaseExpression, state: State) -> Labels:
+    def element_labels(self, node: cst.BaseExpression, state: Held) -> Labels:
         if type(node) in (cst.List, cst.Tuple):
             return frozenset().union(*(self.labels(e.value, state) for e in node.elements))
         if type(node) is cst.Call and type(node.func) is cst.Attribute \
@@ -220,16 +220,16 @@ class _Mutations(ValueFlow):
             return self.labels(node, state)
         return NO_LABELS
 
-    def assign(self, state: State, target: cst.BaseExpression, value: cst.BaseExpression) -> State:
+    def assign(self, state: Held, target: cst.BaseExpression, value: cst.BaseExpression) -> Held:
         values = [e.value for e in value.elements] if type(value) in (cst.Tuple, cst.List) \
             else [value]
         self.bound.update(v for v in values if type(v) is cst.Subscript)
         return super().assign(state, target, value)
 
-    def _kinds(self, node: cst.BaseExpression, state: State) -> set[str]:
+    def _kinds(self, node: cst.BaseExpression, state: Held) -> set[str]:
         return {kind for kind, _ in self.labels(node, state)}
 
-    def check(self, node: cst.CSTNode, state: State, calls: list[cst.CSTNode]) -> None:
+    def check(self, node: cst.CSTNode, state: Held, calls: list[cst.CSTNode]) -> None:
         if type(node) is cst.Assign:
             for target in node.targets:
                 self._target(node, target.target, state, "assignment to")
@@ -244,7 +244,7 @@ class _Mutations(ValueFlow):
             if type(call.func) is cst.Attribute:
                 self._call(call, call.func, state)
 
-    def _target(self, node: cst.CSTNode, target: cst.BaseExpression, state: State, what: str,
+    def _target(self, node: cst.CSTNode, target: cst.BaseExpression, state: Held, what: str,
                 itself: bool = False) -> None:
         """``itself``: the frame's own name counts (``df += 1`` changes ``df`` in place)."""
         if type(target) is cst.Subscript and INPUTS in self._kinds(target.value, state):
@@ -257,7 +257,7 @@ class _Mutations(ValueFlow):
         if frame is not None:
             self._report(node, f"{what} {_code(target)}", *frame)
 
-    def _call(self, call: cst.Call, func: cst.Attribute, state: State) -> None:
+    def _call(self, call: cst.Call, func: cst.Attribute, state: Held) -> None:
         method = func.attr.value
         if INPUTS in self._kinds(func.value, state) and method in DICT_METHODS_IN_PLACE:
             self._report(call, f"inputs.{method}(...)", "the inputs dict", NO_LABELS)
@@ -271,7 +271,7 @@ class _Mutations(ValueFlow):
         if frame is not None:
             self._report(call, f"{_code(func)}(...)", *frame)
 
-    def _frame_under(self, node: cst.BaseExpression, state: State,
+    def _frame_under(self, node: cst.BaseExpression, state: Held,
                      through_attributes: bool) -> tuple[str, Labels] | None:
         """(subject, labels) of the input frame ``node`` is, or is an item (or, with
         ``through_attributes``, an attribute such as ``.loc``) of."""

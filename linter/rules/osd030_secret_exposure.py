@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ..dataflow import NO_LABELS, Labels, ValueFlow, anchor, called_name, key, labels_of
+from ..dataflow import ValueFlow, anchor, called_name, key
 from ..drivers import DriverClass, literal_string, parameter_names
 from ..filestate import PerFile
-from ..flow import State
+from ..held import EMPTY, NO_LABELS, Held, Labels
 from ..metrics import self_method_called
 from ..names import dotted
 from ..rule import Example, FileContext, Rule
@@ -271,8 +271,8 @@ list of `secrets`) is not a secret, although the runtime masks it too; the keys 
         module = secrets.module_state(file.module.body)
         for driver in file.drivers:
             names = parameter_names(driver.run)
-            start = module | {(names[2], "config")} if len(names) > 2 else module
-            secrets.analyse_driver(driver, frozenset(start))
+            start = module.adding(names[2], {"config"}) if len(names) > 2 else module
+            secrets.analyse_driver(driver, start)
         for function in gathered.functions - secrets.analysed:
             secrets.analyse(function, module)
         for statement in gathered.outside_functions:
@@ -334,15 +334,15 @@ class _Secrets(ValueFlow):
     def parts(self, node: cst.CSTNode) -> list[cst.CSTNode]:
         return self.gathered.parts.get(node, [])
 
-    def analyse(self, function: cst.FunctionDef, start: State = frozenset()):
+    def analyse(self, function: cst.FunctionDef, start: Held = EMPTY):
         self.analysed.add(function)
         own = {(name, name) for name in parameter_names(function)
                if name in WHOLE_DICTS or is_secret_key(name)}
-        return super().analyse(function, start | own)
+        return super().analyse(function, start.union(Held.of(own)))
 
-    def module_state(self, body) -> State:
+    def module_state(self, body) -> Held:
         """The secrets held by module-level names (``TOKEN = os.environ["API_TOKEN"]``)."""
-        state: State = frozenset()
+        state = EMPTY
         for statement in body:
             if type(statement) is cst.SimpleStatementLine:
                 for small in statement.body:
@@ -350,8 +350,8 @@ class _Secrets(ValueFlow):
         return state
 
     # -- labels ------------------------------------------------------------------------
-    def labels(self, node: cst.BaseExpression, state: State) -> Labels:
-        if (name := key(node)) is not None and (held := labels_of(state, name)):
+    def labels(self, node: cst.BaseExpression, state: Held) -> Labels:
+        if (name := key(node)) is not None and (held := state.labels_of(name)):
             return held
         if type(node) is cst.Subscript:
             index = node.slice[0].slice if len(node.slice) == 1 else None
@@ -377,13 +377,13 @@ class _Secrets(ValueFlow):
             return self._all([e.value for e in node.elements], state)
         return NO_LABELS
 
-    def pair_labels(self, node: cst.BaseExpression, state: State) -> tuple[Labels, Labels] | None:
+    def pair_labels(self, node: cst.BaseExpression, state: Held) -> tuple[Labels, Labels] | None:
         """``for key, value in d.items()``: the keys are names, not secrets."""
         if type(node) is cst.Call and called_name(node) == "items":
             return NO_LABELS, self.labels(node, state)
         return None
 
-    def element_labels(self, node: cst.BaseExpression, state: State) -> Labels:
+    def element_labels(self, node: cst.BaseExpression, state: Held) -> Labels:
         """Iterating over a dict yields its keys: only ``.items()``/``.values()`` carry."""
         if type(node) is cst.Call and called_name(node) in ("items", "values"):
             return self.labels(node, state)
@@ -391,10 +391,10 @@ class _Secrets(ValueFlow):
             return self.labels(node, state)
         return NO_LABELS
 
-    def _all(self, nodes, state: State) -> Labels:
+    def _all(self, nodes, state: Held) -> Labels:
         return frozenset().union(*(self.labels(n, state) for n in nodes))
 
-    def _call(self, call: cst.Call, state: State) -> Labels:
+    def _call(self, call: cst.Call, state: Held) -> Labels:
         name = called_name(call)
         lowered = name.lower()
         if "mask" in lowered or "redact" in lowered:
@@ -415,7 +415,7 @@ class _Secrets(ValueFlow):
             return self._all(receiver + args, state)
         return NO_LABELS
 
-    def _dict(self, node: cst.Dict, state: State) -> Labels:
+    def _dict(self, node: cst.Dict, state: Held) -> Labels:
         """A dict literal carries its values; ``{**conn, "password": "***"}`` masks ``conn``."""
         found, spread, masked = set(), set(), False
         for element in node.elements:
@@ -431,7 +431,7 @@ class _Secrets(ValueFlow):
         return frozenset(found | spread)
 
     # -- checks --------------------------------------------------------------------------
-    def check(self, node: cst.CSTNode, state: State, parts: list[cst.CSTNode]) -> None:
+    def check(self, node: cst.CSTNode, state: Held, parts: list[cst.CSTNode]) -> None:
         for part in parts:
             sink = self.gathered.sinks.get(part)
             if sink is None or part in self.reported:

@@ -7,9 +7,9 @@ from itertools import islice, product
 import libcst as cst
 
 from ..categories import EXTRACTOR
-from ..dataflow import Labels, ValueFlow, arguments_by_parameter, called_name, key, labels_of, rebind
+from ..dataflow import ValueFlow, arguments_by_parameter, called_name, key
 from ..drivers import DriverClass, literal_string
-from ..flow import State
+from ..held import EMPTY, Held, Labels
 from ..rule import Example, FileContext, Rule
 from ..sql import changes
 from ..sql_text import (
@@ -236,7 +236,7 @@ kind is.
 
     def check_driver(self, driver: DriverClass, file: FileContext) -> None:
         constants = _constants(file.module.body, driver.node.body.body)
-        _Queries(self, file, constants).analyse_driver(driver, frozenset())
+        _Queries(self, file, constants).analyse_driver(driver, EMPTY)
 
 
 class _Queries(ValueFlow):
@@ -252,16 +252,15 @@ class _Queries(ValueFlow):
         self._summaries: dict[str, frozenset[str]] = {}
 
     @staticmethod
-    def merge(a: State, b: State) -> State:
+    def merge(a: Held, b: Held) -> Held:
         """Union, where a name bound on one side only holds its DEFAULT on the other."""
-        unbound = {(n, DEFAULT) for n in {n for n, _ in a} ^ {n for n, _ in b}}
-        return a | b | unbound
+        return a.union(b, one_sided=frozenset({DEFAULT}))
 
     # -- values ------------------------------------------------------------------------
-    def labels(self, node: cst.BaseExpression, state: State) -> Labels:
+    def labels(self, node: cst.BaseExpression, state: Held) -> Labels:
         name = key(node)
         if name is not None:
-            held = labels_of(state, name) or {DEFAULT}
+            held = state.labels_of(name) or {DEFAULT}
             return frozenset(self._initial(name, node) if h == DEFAULT else h for h in held)
         if (text := literal_string(node)) is not None:
             return frozenset({(LITERAL, text)})
@@ -277,7 +276,7 @@ class _Queries(ValueFlow):
             return self.labels(left, state) | self.labels(right, state)
         return frozenset({(UNSAFE, node)})
 
-    def element_labels(self, node: cst.BaseExpression, state: State) -> Labels:
+    def element_labels(self, node: cst.BaseExpression, state: Held) -> Labels:
         if type(node) in (cst.List, cst.Tuple):
             return frozenset().union(*(self.labels(e.value, state) for e in node.elements))
         constant = self.constants.get(key(node) or "")
@@ -291,7 +290,7 @@ class _Queries(ValueFlow):
         constant = self.constants.get(name.split(".", 1)[1] if name.startswith("self.") else name)
         return (LITERAL, constant) if isinstance(constant, str) else (UNSAFE, node)
 
-    def _call(self, call: cst.Call, state: State) -> Labels:
+    def _call(self, call: cst.Call, state: Held) -> Labels:
         name = called_name(call)
         func = call.func
         receiver = func.value if type(func) is cst.Attribute else None
@@ -313,12 +312,12 @@ class _Queries(ValueFlow):
             return self._joined([template] + [self._piece(a, state) for a in args])
         return frozenset({(UNSAFE, call)})
 
-    def _composed(self, node: cst.BaseExpression, state: State) -> Labels:
+    def _composed(self, node: cst.BaseExpression, state: Held) -> Labels:
         _, pieces = composition_pieces(node)
         return self._joined([[p] if isinstance(p, str) else self._piece(p, state)
                              for p in pieces])
 
-    def _piece(self, node: cst.BaseExpression, state: State) -> list:
+    def _piece(self, node: cst.BaseExpression, state: Held) -> list:
         """The texts a value may stand for inside composed SQL, or its UNSAFE labels."""
         found = self.labels(node, state)
         unsafe = [x for x in found if x[0] == UNSAFE]
@@ -333,24 +332,24 @@ class _Queries(ValueFlow):
         return frozenset((LITERAL, "".join(texts)) for texts in _combinations(pieces))
 
     # -- effects ---------------------------------------------------------------------------
-    def transfer(self, node: cst.CSTNode, state: State, parts: list[cst.CSTNode]) -> State:
+    def transfer(self, node: cst.CSTNode, state: Held, parts: list[cst.CSTNode]) -> Held:
         for call in parts:
             if "read_only" in called_name(call).lower():
                 for arg in call.args:
                     if (name := key(arg.value)) is not None:
-                        state = rebind(state, name, {VALIDATED})
+                        state = state.rebind(name, {VALIDATED})
             elif self.in_run and (method := self.helper_of(call)) is not None:
                 state = self._apply_summary(method, call, state)
         return self.bind(node, state)
 
-    def _apply_summary(self, method: cst.FunctionDef, call: cst.Call, state: State) -> State:
+    def _apply_summary(self, method: cst.FunctionDef, call: cst.Call, state: Held) -> Held:
         checked = self._summary(method)
         for param, arg in arguments_by_parameter(method, call):
             if (name := key(arg)) is None:
                 continue
             for validated in checked:
                 if validated == param or validated.startswith((param + "[", param + ".")):
-                    state = rebind(state, name + validated[len(param):], {VALIDATED})
+                    state = state.rebind(name + validated[len(param):], {VALIDATED})
         return state
 
     def _summary(self, method: cst.FunctionDef) -> frozenset[str]:
@@ -359,12 +358,12 @@ class _Queries(ValueFlow):
         if name not in self._summaries:
             self._summaries[name] = frozenset()  # recursion guard
             exits = _Queries(None, None, self.constants).analyse(method)
-            held = [{n for n, label in e.state if label == VALIDATED}
-                    - {n for n, label in e.state if label != VALIDATED} for e in exits]
+            held = [{n for n, label in e.state.pairs() if label == VALIDATED}
+                    - {n for n, label in e.state.pairs() if label != VALIDATED} for e in exits]
             self._summaries[name] = frozenset(set.intersection(*held)) if held else frozenset()
         return self._summaries[name]
 
-    def check(self, node: cst.CSTNode, state: State, parts: list[cst.CSTNode]) -> None:
+    def check(self, node: cst.CSTNode, state: Held, parts: list[cst.CSTNode]) -> None:
         if self.rule is None:
             return
         for call in parts:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..dataflow import NO_LABELS, Labels, ValueFlow, called_name, key, labels_of, rebind
+from ..dataflow import ValueFlow, called_name, key
 from ..drivers import DriverClass, parameter_names
-from ..flow import State
+from ..held import NO_LABELS, Held, Labels
 from ..names import dotted
 from ..rule import Example, FileContext, Rule
 from ..sql import looks_like_statement
@@ -257,7 +257,7 @@ name that contains a quote.
         names = parameter_names(driver.run)
         start = {(name, source) for name, source in zip(names[2:4], (CONFIG, INPUTS),
                                                           strict=False)}
-        _Composition(self, file).analyse_driver(driver, frozenset(start))
+        _Composition(self, file).analyse_driver(driver, Held.of(start))
 
 
 class _Composition(ValueFlow):
@@ -273,9 +273,9 @@ class _Composition(ValueFlow):
         self.reported: set[cst.CSTNode] = set()  # also compositions inside a reported one
 
     # -- labels ---------------------------------------------------------------------
-    def labels(self, node: cst.BaseExpression, state: State) -> Labels:
+    def labels(self, node: cst.BaseExpression, state: Held) -> Labels:
         name = key(node)
-        if name is not None and (held := labels_of(state, name)):
+        if name is not None and (held := state.labels_of(name)):
             return held
         if name is not None and name.endswith(SQL_ENTRIES):
             return NO_LABELS  # config["query"]: SQL by design (OSD031 checks it), not a value
@@ -294,7 +294,7 @@ class _Composition(ValueFlow):
             return self._comprehension(node, state)
         return frozenset().union(*(self.labels(n, state) for n in _operands(node)))
 
-    def transfer(self, node: cst.CSTNode, state: State, parts: list[cst.CSTNode]) -> State:
+    def transfer(self, node: cst.CSTNode, state: Held, parts: list[cst.CSTNode]) -> Held:
         """A query that went through a read-only check is the query the step is meant to
         run (OSD031's concern), not a value spliced into SQL: it carries no source after."""
         state = super().transfer(node, state, parts)
@@ -302,10 +302,10 @@ class _Composition(ValueFlow):
             if type(part) is cst.Call and "read_only" in called_name(part):
                 for arg in part.args:
                     if (name := key(arg.value)) is not None:
-                        state = rebind(state, name, ())
+                        state = state.rebind(name, ())
         return state
 
-    def _call(self, call: cst.Call, state: State) -> Labels:
+    def _call(self, call: cst.Call, state: Held) -> Labels:
         name = called_name(call)
         if is_quoting(name):
             return NO_LABELS
@@ -323,7 +323,7 @@ class _Composition(ValueFlow):
         found = self._all(args, state)
         return found | self.labels(receiver, state) if receiver is not None else found
 
-    def _composed_sql(self, call: cst.Call, name: str, args: list, state: State) -> Labels:
+    def _composed_sql(self, call: cst.Call, name: str, args: list, state: Held) -> Labels:
         """``sql.SQL(...).format(...)`` / ``.join(...)``: safe unless given sql.SQL(<source>)."""
         raw = [label for label in self._all(args, state) if _is_mark(label, SQL_RAW)]
         if raw and name == "format":
@@ -332,17 +332,17 @@ class _Composition(ValueFlow):
             return frozenset({(SQL_RAW, _union_sources(raw))})
         return frozenset({COMPOSABLE})
 
-    def _comprehension(self, node, state: State) -> Labels:
+    def _comprehension(self, node, state: Held) -> Labels:
         inner = state
         for clause in _for_clauses(node.for_in):
             inner = self.store(inner, clause.target, self.element_labels(clause.iter, inner))
         result = node.value if type(node) is cst.DictComp else node.elt
         return self.labels(result, inner)
 
-    def _all(self, nodes, state: State) -> Labels:
+    def _all(self, nodes, state: Held) -> Labels:
         return frozenset().union(*(self.labels(n, state) for n in nodes))
 
-    def _composition(self, node: cst.BaseExpression, state: State) -> Labels:
+    def _composition(self, node: cst.BaseExpression, state: Held) -> Labels:
         """Text built from pieces: reported here when it looks like SQL and a piece
         carries a source; else marked COMPOSED, to be reported if it reaches SQL."""
         how, pieces = composition_pieces(node)
@@ -359,7 +359,7 @@ class _Composition(ValueFlow):
         return frozenset({*sources, (COMPOSED, node, how, sources)})
 
     # -- checks -------------------------------------------------------------------------
-    def check(self, node: cst.CSTNode, state: State, parts: list[cst.CSTNode]) -> None:
+    def check(self, node: cst.CSTNode, state: Held, parts: list[cst.CSTNode]) -> None:
         for part in parts:
             if part in self.reported:
                 continue

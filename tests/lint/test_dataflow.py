@@ -4,10 +4,11 @@
 import textwrap
 
 import libcst as cst
-from osiris_driver_kit.linter.dataflow import ValueFlow, anchor, arguments_by_parameter, key, labels_of
+from osiris_driver_kit.linter.dataflow import ValueFlow, anchor, arguments_by_parameter, key
 from osiris_driver_kit.linter.drivers import find_drivers
 from osiris_driver_kit.linter.filestate import PerFile
 from osiris_driver_kit.linter.flow import Flow
+from osiris_driver_kit.linter.held import Held
 from osiris_driver_kit.linter.walk import Walk
 
 
@@ -28,8 +29,8 @@ class Tainted(ValueFlow):
         self.seen = {}
 
     def labels(self, node, state):
-        if (name := key(node)) is not None and labels_of(state, name):
-            return labels_of(state, name)
+        if (name := key(node)) is not None and state.labels_of(name):
+            return state.labels_of(name)
         return frozenset().union(*(self.labels(c, state) for c in node.children))
 
     def check(self, node, state, parts):
@@ -58,7 +59,7 @@ BRANCHES = function('''
 
 def test_value_flow_merges_paths_by_union_and_binds_loops_and_unpacking():
     flow = Tainted()
-    flow.analyse(BRANCHES, frozenset({("config", "t")}))
+    flow.analyse(BRANCHES, Held.of([("config", "t")]))
     assert flow.seen == {"a": {"t"}, "b": {"t"}, "c": set(), "d": set()}
 
 
@@ -89,7 +90,7 @@ def test_may_analysis_handlers_see_what_the_try_body_bound():
                 connect(url)
             except OSError:
                 sink(url)
-    '''), frozenset({("config", "t")}))
+    '''), Held.of([("config", "t")]))
     assert flow.seen == {"url": {"t"}}
 
 
@@ -113,7 +114,7 @@ def test_helpers_called_by_run_start_with_what_run_passed_them_one_level_deep():
     ''')
     [driver] = find_drivers(module, "orders_extractor_driver.py", [])
     flow = Tainted()
-    flow.analyse_driver(driver, frozenset({("config", "t")}))
+    flow.analyse_driver(driver, Held.of([("config", "t")]))
     assert flow.seen == {"value": {"t"}, "other": set()}
 
 
