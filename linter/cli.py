@@ -58,6 +58,9 @@ def lint(
         help="Report suppression comments that suppress nothing (OSD902).")] = False,
     target: Annotated[str | None, typer.Option(
         help="contract or osiris-pipeline (default: configured, else detected).")] = None,
+    target_version: Annotated[str | None, typer.Option(
+        help="The Python the drivers run on, e.g. py311: files are syntax errors as that "
+        "CPython sees them (default: configured, else the running Python).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the findings.")] = False,
     verbose: Annotated[bool, typer.Option(
         help="Show the traceback of an internal error.")] = False,
@@ -83,7 +86,7 @@ def lint(
     from .config import CommandLine
 
     selection = CommandLine(_codes(select), _codes(ignore), _codes(extend_select),
-                            report_unused_suppressions, target)
+                            report_unused_suppressions, target, target_version)
     try:
         _run(paths or [Path(".")], rules, by_code, cli_selection=selection, config=config,
              jobs=jobs, no_cache=no_cache, fix="diff" if diff else ("fix" if fix else None),

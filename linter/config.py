@@ -12,12 +12,13 @@ from typing import Any
 
 from ..contract.targets import Target, detect_target
 from .categories import DEFAULT_METRICS
+from .pythons import RUNNING, Version, parse_version
 from .settings import ConfigError, Settings, select_codes
 
 TABLE = "osiris-lint"
 OFF_BY_DEFAULT = ("OSD902",)  # on with --report-unused-suppressions
 KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "exclude", "metric-names",
-        "target")
+        "target", "target-version")
 
 
 @dataclass
@@ -31,6 +32,7 @@ class FileConfig:
     exclude: list[str] = field(default_factory=list)
     metric_names: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_METRICS))
     target: str | None = None
+    target_version: Version | None = None
 
     def settings(self, names: dict[str, str], cli: CommandLine) -> Settings:
         """The run's settings (``names``: each rule's code by its name). A rule's name
@@ -63,8 +65,14 @@ class FileConfig:
             raise ConfigError(f"--target: {error}") from None
         reason = "set by --target" if cli.target else (
             f"set in {self.source}" if self.target else detection.reason)
+        try:
+            python = parse_version(cli.target_version) if cli.target_version \
+                else self.target_version or RUNNING
+        except ValueError as error:
+            raise ConfigError(f"--target-version: {error}") from None
         return Settings(self.root, enabled, ignores, tuple(self.exclude), self.metric_names,
-                        cli.report_unused_suppressions, detection.target, reason, detection.specs)
+                        cli.report_unused_suppressions, detection.target, reason, detection.specs,
+                        python)
 
 
     def _with_codes_for_names(self, names: dict[str, str]) -> FileConfig:
@@ -84,6 +92,7 @@ class CommandLine:
     extend_select: list[str] | None = None
     report_unused_suppressions: bool = False
     target: str | None = None  # --target
+    target_version: str | None = None  # --target-version
 
     def with_codes_for_names(self, names: dict[str, str]) -> CommandLine:
         return replace(self, select=codes_for_names(self.select, names),
@@ -184,6 +193,11 @@ def _checked(path: Path, key: str, value: Any) -> Any:
     if key == "target":
         try:
             return Target.parse(value if isinstance(value, str) else repr(value)).value
+        except ValueError as error:
+            raise ConfigError(f"{where}: {error}") from None
+    if key == "target-version":
+        try:
+            return parse_version(value if isinstance(value, str) else repr(value))
         except ValueError as error:
             raise ConfigError(f"{where}: {error}") from None
     if key in ("select", "ignore", "extend-select", "exclude"):

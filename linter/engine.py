@@ -53,7 +53,7 @@ class Engine:
         text = decode(data)
         if isinstance(text, Unparsable):
             return LintedFile(FileResult(path, [_unparsable(path, UNREADABLE, text)]))
-        module = parse(text, path)
+        module = parse(text, path, self.settings.python)
         if isinstance(module, Unparsable):
             code = SYNTAX_ERROR if module.kind == "syntax" else UNREADABLE
             return LintedFile(FileResult(path, [_unparsable(path, code, module)]))

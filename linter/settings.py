@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from ..contract.components import ComponentSpec
 from ..contract.targets import FACTS, Target, TargetFacts
 from .categories import DEFAULT_METRICS, Naming
+from .pythons import RUNNING, Version
 
 
 class ConfigError(Exception):
@@ -28,6 +29,7 @@ class Settings:
     target: Target = Target.CONTRACT
     target_reason: str = "default"  # why this target applies, for the output
     specs: tuple[ComponentSpec, ...] = ()  # osiris-pipeline's component specs
+    python: Version = RUNNING  # target-version: the Python the linted code runs on
 
     @property
     def facts(self) -> TargetFacts:
@@ -56,7 +58,8 @@ class Settings:
 
         data = [sorted(self.enabled), [(p, sorted(c)) for p, c in self.per_file_ignores],
                 sorted(self.metric_names.items()), self.report_unused_suppressions,
-                self.target.value, [(s.name, s.driver, s.modes, s.write_modes) for s in self.specs]]
+                self.target.value, [(s.name, s.driver, s.modes, s.write_modes) for s in self.specs],
+                self.python]
         return hashlib.sha256(json.dumps(data).encode()).hexdigest()[:16]
 
 

@@ -10,11 +10,12 @@ import tokenize
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import accumulate
 from pathlib import Path
 
 import libcst as cst
 from libcst._nodes.base import CSTNode
+
+from .pythons import RUNNING, Version, refusal
 
 
 @dataclass(frozen=True)
@@ -28,10 +29,7 @@ class Unparsable:
 
 
 MAX_FILE_BYTES = 10 * 2**20  # no Python source is this large; /dev/zero would never end
-MAX_NESTING = 200  # CPython's tokenizer refuses deeper brackets ("too many nested parentheses")
-_NOT_BRACKETS = re.compile(r"[^()\[\]{}]+")
 BOM = codecs.BOM_UTF8
-_DEPTH = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
 
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what ends a line for Python; not \x0c, \x85, U+2028
@@ -86,47 +84,28 @@ def decode(data: bytes) -> str | Unparsable:
                           f"{line}); save it as UTF-8")
 
 
-def parse(text: str, path: str) -> cst.Module | Unparsable:
-    if _beyond_libcst(text):  # CPython's verdict first: LibCST would crash or take minutes
-        refused = _cpython_verdict(text, path)
-        if refused is not None:
-            return refused
+def parse(text: str, path: str, version: Version = RUNNING) -> cst.Module | Unparsable:
+    """CPython's verdict first (for the target ``version``), then LibCST's tree. Asking
+    CPython costs a tenth of LibCST's parse and spares LibCST what it would crash on or
+    take minutes over (brackets nested deeper than CPython allows, null bytes)."""
+    try:
+        refused = refusal(text, path, version)
+    except LookupError as unjudged:
+        return Unparsable("unsupported", 1, 1, f"{unjudged}; no rule could check it")
+    if refused is not None:
+        line, column, message = refused
+        return Unparsable("syntax", line, column, f"{message}; the file is not valid Python "
+                                                  f"{version[0]}.{version[1]}, so no rule could "
+                                                  f"check it")
     try:
         with _parser_output_unvalidated():
             return cst.parse_module(text)
-    except cst.ParserSyntaxError as error:
-        return _syntax_error(text, path, error)
-
-
-def _beyond_libcst(text: str) -> bool:
-    """Null bytes (LibCST takes them), or brackets nested deeper than CPython allows:
-    LibCST's parser needs minutes and gigabytes for 800 nested calls. Brackets in
-    strings and comments count too: a false alarm only costs CPython's verdict."""
-    if "\0" in text:
-        return True
-    brackets = _NOT_BRACKETS.sub("", text)
-    return len(brackets) >= MAX_NESTING and max(accumulate(map(_DEPTH.get, brackets))) >= MAX_NESTING
-
-
-def _cpython_verdict(text: str, path: str) -> Unparsable | None:
-    """Why CPython refuses ``text``, at its position, or None when it accepts it."""
-    try:
-        compile(text, path, "exec", dont_inherit=True, flags=0x400)  # ast.PyCF_ONLY_AST
-    except (SyntaxError, ValueError) as cpython:  # ValueError: null bytes, before 3.11.4
-        line, column = _null_byte(text) if "null bytes" in str(cpython) \
-            else (cpython.lineno or 1, cpython.offset or 1)
-        return Unparsable("syntax", line, column, f"{getattr(cpython, 'msg', cpython)}; the "
-                                                  f"file is not valid Python, so no rule could check it")
-    except (RecursionError, MemoryError):
-        return Unparsable("syntax", 1, 1, "the file is nested too deeply for CPython's parser; "
-                                          "the file is not valid Python, so no rule could check it")
-    return None
-
-
-def _null_byte(text: str) -> tuple[int, int]:
-    """Where the first null byte is: CPython does not say."""
-    before = text[: text.find("\0")]
-    return before.count("\n") + 1, len(before) - before.rfind("\n")
+    except cst.ParserSyntaxError as error:  # valid Python that LibCST cannot read
+        return Unparsable(
+            "unsupported", error.raw_line, error.raw_column + 1,
+            f"CPython accepts this file but LibCST cannot parse it ({error.message}), so no "
+            f"rule could check it; indenting with spaces only, or newer syntax LibCST does "
+            f"not know yet, explain most cases")
 
 
 @contextmanager
@@ -145,13 +124,3 @@ def _parser_output_unvalidated() -> Iterator[None]:
 
 def _trusted(node: CSTNode) -> None:
     """``__post_init__`` of the nodes the parser builds."""
-
-
-def _syntax_error(text: str, path: str, error: cst.ParserSyntaxError) -> Unparsable:
-    """Report where CPython would: users compare the position with their editor's. Valid
-    Python that LibCST cannot parse (tabs or form feeds in some indentation) is not a
-    syntax error: it is reported as a file no rule could read."""
-    return _cpython_verdict(text, path) or Unparsable(
-        "unsupported", error.raw_line, error.raw_column + 1,
-        f"CPython accepts this file but LibCST cannot parse it ({error.message}), so no rule "
-        f"could check it; indenting with spaces only avoids this")

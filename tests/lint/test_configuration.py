@@ -64,6 +64,8 @@ def test_command_line_select_overrides_the_configured_one(drivers):
     ('[tool.osiris-lint.per-file-ignores]\n"tests/*" = ["XYZ1"]\n',
      "per-file-ignores 'tests/*': unknown rule code, prefix or name 'XYZ1'"),
     ("[tool.osiris-lint\n", "cannot read it as TOML"),
+    ('[tool.osiris-lint]\ntarget-version = "3.11"\n', "target-version: unknown Python version "
+                                                     "'3.11'; write it as ruff does"),
 ])
 def test_configuration_errors_exit_2_naming_the_problem(drivers, table, message):
     drivers.write("pyproject.toml", table)
