@@ -16,7 +16,7 @@ from osiris_driver_kit.linter.settings import Settings
 from osiris_driver_kit.linter.source import parse
 
 from .conftest import CLEAN_EXTRACTOR, PRINTING_WRITER
-from .support import lint_files
+from .support import codes_but_untested_driver, lint_files
 
 
 def summary(outcome):
@@ -53,7 +53,7 @@ def test_an_unreadable_file_is_osd901_naming_the_reason(tmp_path):
     unreadable = tmp_path / "secret_driver.py"
     unreadable.write_text("x = 1\n")
     unreadable.chmod(0)
-    settings = Settings(tmp_path, frozenset(r.code for r in rule_classes()))
+    settings = Settings(tmp_path, codes_but_untested_driver())
     outcome = Linter(rule_classes(), settings, cwd=tmp_path).run([unreadable])
     unreadable.chmod(0o644)
     if not outcome.findings:  # running as root: every file is readable
@@ -77,7 +77,7 @@ def test_a_crashing_rule_is_a_finding_and_the_other_rules_still_report(tmp_path)
     source = tmp_path / "csv_writer_driver.py"
     source.write_text(PRINTING_WRITER)
     rules = [*rule_classes(), ExplodingRule]
-    settings = Settings(tmp_path, frozenset(r.code for r in rules))
+    settings = Settings(tmp_path, codes_but_untested_driver() | {rules[-1].code})
     outcome = Linter(rules, settings, cwd=tmp_path).run([source])
     assert [f.code for f in outcome.findings] == ["OSD903", "OSD020"]
     assert outcome.findings[0].message.startswith("rule OSD999 crashed on this file (KeyError")
@@ -96,7 +96,7 @@ def corpus(tmp_path, count=40):
 
 def test_parallel_linting_finds_exactly_what_one_process_finds(tmp_path):
     files = corpus(tmp_path)
-    settings = Settings(tmp_path, frozenset(r.code for r in rule_classes()))
+    settings = Settings(tmp_path, codes_but_untested_driver())
     one = Linter(rule_classes(), settings, jobs=1, cwd=tmp_path).run(files)
     two = Linter(rule_classes(), settings, jobs=2, cwd=tmp_path).run(files)
     assert summary(one) == summary(two) and len(one.findings) == 14
@@ -104,7 +104,7 @@ def test_parallel_linting_finds_exactly_what_one_process_finds(tmp_path):
 
 def first_and_cached_run(tmp_path, files, monkeypatch):
     """Lint ``files`` filling a new cache, then again with every way to parse forbidden."""
-    settings = Settings(tmp_path, frozenset(r.code for r in rule_classes()))
+    settings = Settings(tmp_path, codes_but_untested_driver())
     cache = Cache(tmp_path, "test", settings.fingerprint())
     first = Linter(rule_classes(), settings, cache=cache, cwd=tmp_path).run(files)
 
@@ -135,7 +135,7 @@ def test_project_findings_are_placed_once_then_read_from_the_cache(tmp_path, mon
 
 def test_a_changed_file_or_setting_misses_the_cache(tmp_path):
     files = corpus(tmp_path, count=3)
-    settings = Settings(tmp_path, frozenset(r.code for r in rule_classes()))
+    settings = Settings(tmp_path, codes_but_untested_driver())
     cache = Cache(tmp_path, "test", settings.fingerprint())
     Linter(rule_classes(), settings, cache=cache, cwd=tmp_path).run(files)
     files[0].write_text(PRINTING_WRITER.replace('        print("writing", len(inputs["df"]))\n', "")
@@ -148,7 +148,7 @@ def test_a_changed_file_or_setting_misses_the_cache(tmp_path):
 
 def test_a_corrupt_cache_entry_is_ignored(tmp_path):
     files = corpus(tmp_path, count=3)
-    settings = Settings(tmp_path, frozenset(r.code for r in rule_classes()))
+    settings = Settings(tmp_path, codes_but_untested_driver())
     cache = Cache(tmp_path, "test", settings.fingerprint())
     first = Linter(rule_classes(), settings, cache=cache, cwd=tmp_path).run(files)
     for entry in cache.folder.rglob("*.json"):
@@ -221,7 +221,7 @@ def test_a_crashing_project_rule_is_a_finding_and_the_file_rules_still_report(tm
     source = tmp_path / "csv_writer_driver.py"
     source.write_text(PRINTING_WRITER)
     rules = [*rule_classes(), ExplodingProjectRule]
-    settings = Settings(tmp_path, frozenset(r.code for r in rules))
+    settings = Settings(tmp_path, codes_but_untested_driver() | {rules[-1].code})
     outcome = Linter(rules, settings, cwd=tmp_path).run([source])
     assert sorted(f.code for f in outcome.findings) == ["OSD020", "OSD903"]
     assert "project rule OSD998 crashed (RuntimeError: no facts for me)" in \

@@ -7,7 +7,6 @@ import random
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from osiris_driver_kit.linter import hashtrie
 from osiris_driver_kit.linter.held import EMPTY, Held
 

@@ -7,7 +7,7 @@ from osiris_driver_kit.linter.explain import explain
 from osiris_driver_kit.linter.rule import Rule
 from osiris_driver_kit.linter.rules import rule_classes
 
-from .support import lint_files
+from .support import all_codes, lint_files
 
 RULES = [rule for rule in rule_classes() if rule.code != "OSD903"]
 
@@ -18,7 +18,7 @@ def examples(kind):
 
 
 def findings_of(rule, example):
-    outcome = lint_files(example.files(), report_unused=True, target=example.target)
+    outcome = lint_files(example.files(), all_codes(), report_unused=True, target=example.target)
     return sorted((f.path, f.line) for f in outcome.findings if f.code == rule.code), outcome
 
 

@@ -44,7 +44,9 @@ def lint(*args, cwd=PUBLIC):
 
 
 def test_the_public_drivers_have_exactly_the_expected_findings_under_the_detected_target():
-    done = lint("--output-format", "json", ".")
+    # OSD050 aside: the vendored copy leaves out keboola/osiris's tests (tests/drivers/...),
+    # which reach every one of these drivers; on the whole repository OSD050 finds nothing.
+    done = lint("--output-format", "json", "--ignore", "OSD050", ".")
     findings = json.loads(done.stdout)
     assert {f["target"] for f in findings} == {"osiris-pipeline"}
     found = sorted((f["code"], f["path"], f["line"]) for f in findings)
