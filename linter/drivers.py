@@ -7,6 +7,7 @@ Registrations elsewhere in the project arrive as ``external_keys``.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -57,7 +58,12 @@ def literal_string(node: cst.BaseExpression | None) -> str | None:
             width = 3 if text.startswith(quote * 3) and len(text) >= 6 else 1
             return text[width:-width]
     if type(node) in (cst.SimpleString, cst.ConcatenatedString):
-        value = node.evaluated_value  # ast.literal_eval: compiles the literal
+        try:
+            with warnings.catch_warnings():  # "\d": SyntaxWarning on the linter's stderr (3.12+)
+                warnings.simplefilter("ignore")
+                value = node.evaluated_value  # ast.literal_eval: compiles the literal
+        except (SyntaxError, ValueError):  # an escape CPython refuses ("\url"): LibCST parses it
+            return None
         return value if isinstance(value, str) else None
     return None
 

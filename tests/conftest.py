@@ -57,3 +57,12 @@ def mysql_settings():
         _unreachable("MariaDB", error,
                      "start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd")
     return settings
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    # Here, not in tests/lint/fuzz/conftest.py: pytest only asks the conftest files of
+    # the folders it starts from (and the root's) for options, so `pytest --fuzz-budget N`
+    # from the repository would not know an option registered deeper.
+    parser.addoption("--fuzz-budget", type=int, default=None, metavar="N",
+                     help="osiris-lint fuzz harness (tests/lint/fuzz): generated files or "
+                          "examples per property (default: a small budget for CI).")

@@ -232,7 +232,7 @@ conn = psycopg.connect(host=params["host"], user=params["user"],
                 self._check_value(node.value, f'the "{key}" entry ', file)
         elif type(node) is cst.SimpleString:
             if "://" in node.value and "@" in node.value:
-                self._check_url(node, node.evaluated_value, file)
+                self._check_url(node, literal_string(node), file)
         elif any(type(p) is cst.FormattedStringText and "@" in p.value for p in node.parts):
             text = "".join(p.value if type(p) is cst.FormattedStringText else HOLE
                            for p in node.parts)

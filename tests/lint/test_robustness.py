@@ -5,28 +5,28 @@ from __future__ import annotations
 
 import os
 import signal
+import warnings
 import xml.dom.minidom
 
+import libcst as cst
 import pytest
 from osiris_driver_kit.linter import linting
+from osiris_driver_kit.linter.drivers import literal_string
 
+from .fuzz.sources import (
+    CONTROL_CHARACTERS,
+    DEEP,
+    HEAD,
+    LATIN1,
+    NESTED_CALLS,
+    NESTED_PARENTHESES,
+    NUL_BYTES,
+    ODD_SEPARATORS,
+    ONE_LINE_TRY,
+    TAIL,
+    thousand_branch_driver,
+)
 from .support import lint_files
-
-HEAD = ("from osiris.core.driver import DriverRegistry\n\n\n"
-        "class DeepExtractorDriver:\n"
-        "    def run(self, step_id, config, inputs, ctx):\n")
-TAIL = ("        print(x)\n"
-        "        return {'df': x}\n\n\n"
-        "DriverRegistry.register('deep.extractor', DeepExtractorDriver())\n")
-ELIFS = "        if config['m'] == 0:\n            x = 0\n" + "".join(
-    f"        elif config['m'] == {i}:\n            x = {i}\n" for i in range(1, 500))
-
-DEEP = {
-    "plus": HEAD + "        x = " + " + ".join(["a"] * 500) + "\n" + TAIL,
-    "elif": HEAD + ELIFS + TAIL,
-    "attribute": HEAD + "        x = a" + ".b" * 500 + "\n" + TAIL,
-    "and": HEAD + "        x = " + " and ".join(["a"] * 10_000) + "\n" + TAIL,
-}
 
 
 def codes(outcome) -> list[tuple[str, int]]:
@@ -43,37 +43,48 @@ def test_deep_nesting_is_linted_and_positioned(kind):
 
 
 def test_a_clean_driver_with_a_thousand_branches_gets_no_rule_error():
-    branches = "            if config['m'] == 0:\n                x = 0\n" + "".join(
-        f"            elif config['m'] == {i}:\n                x = {i}\n" for i in range(1, 1000))
-    source = (
-        "from osiris.core.driver import DriverRegistry\n\n\n"
-        "class HugeExtractorDriver:\n"
-        "    def run(self, step_id, config, inputs, ctx):\n"
-        "        try:\n"
-        "            if 'm' not in config:\n"
-        "                raise ValueError('m')\n"
-        f"{branches}"
-        "            else:\n"
-        "                x = None\n"
-        "            ctx.log_metric('rows_read', 0)\n"
-        "            return {'df': x}\n"
-        "        except Exception as e:\n"
-        "            ctx.log_event('step_failed', {'step_id': step_id, 'error': str(e),\n"
-        "                                          'error_type': type(e).__name__})\n"
-        "            raise\n\n\n"
-        "DriverRegistry.register('huge.extractor', HugeExtractorDriver())\n")
-    assert codes(lint_files({"huge_extractor_driver.py": source})) == []
+    assert codes(lint_files({"huge_extractor_driver.py": thousand_branch_driver()})) == []
 
 
 def test_a_one_line_try_finally_crashes_no_rule():
-    source = HEAD + "        try: x = 1\n        finally: pass\n" + TAIL
-    assert "OSD903" not in [c for c, _ in codes(lint_files({"t_extractor_driver.py": source}))]
+    assert "OSD903" not in [c for c, _ in codes(lint_files({"t_extractor_driver.py": ONE_LINE_TRY}))]
+
+
+@pytest.mark.parametrize("line", [
+    'url = config["\\url"]',  # found by the fuzz harness: OSD031 and OSD034 crashed
+    'x = "postgres://u:p@h/\\N"',  # OSD032
+    'ctx.log_metric("rows" "\\U1", 1)',  # OSD010
+    'DriverRegistry.register("\\x1", DeepExtractorDriver())',  # the whole file
+])
+def test_an_escape_cpython_refuses_crashes_no_rule(line):
+    """LibCST parses string literals whose escapes CPython refuses (``"\\url"``, a
+    truncated ``\\uXXXX``); evaluating them raised SyntaxError inside the rules."""
+    source = HEAD + f"        {line}\n        x = url\n" + TAIL
+    assert "OSD903" not in [c for c, _ in codes(lint_files({"esc_extractor_driver.py": source}))]
+
+
+def test_reading_a_literal_with_an_invalid_escape_warns_nothing():
+    """``"\\d"`` is a DeprecationWarning (a SyntaxWarning printed on the linter's stderr
+    from Python 3.12) when the rules read the literal; an error under ``-W error``."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert literal_string(cst.parse_expression('"\\d+\\n"')) == "\\d+\n"
+
+
+def test_an_invalid_escape_is_neither_a_warning_nor_a_syntax_error():
+    """CPython's verdict (ast.parse) warned about ``"\\d"`` on the linter's stderr (a
+    SyntaxWarning from Python 3.12) and, under ``-W error``, made the file OSD900."""
+    source = HEAD + '        x = "\\d+\\n"\n' + TAIL
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        outcome = lint_files({"w_extractor_driver.py": source}, frozenset({"OSD020", "OSD900"}))
+    assert codes(outcome) == [("OSD020", 7)]
 
 
 @pytest.mark.parametrize(("source", "message"), [
-    ("x = " + "f(" * 300 + ")" * 300 + "\n", "too many nested parentheses"),
-    ("x = " + "(" * 1500 + "1" + ")" * 1500 + "\n", "too many nested parentheses"),
-    ("x = 1\ny = '\0'\n", "null bytes"),
+    (NESTED_CALLS, "too many nested parentheses"),
+    (NESTED_PARENTHESES, "too many nested parentheses"),
+    (NUL_BYTES, "null bytes"),
 ])
 def test_what_cpython_refuses_is_osd900_at_its_position_without_libcst(source, message):
     """1,500 nested parentheses segfault LibCST's parser; 800 nested calls take it
@@ -96,8 +107,8 @@ def test_a_worker_that_dies_costs_only_its_file(monkeypatch, tmp_path):
     files |= {"crash_a.py": "x = 1\n", "printing_extractor_driver.py": HEAD + "        x = 1\n" + TAIL}
     from osiris_driver_kit.linter.linting import Linter
 
-    from .support import all_codes
-    outcome = _lint_with_jobs(files, tmp_path, Linter, all_codes())
+    from .support import codes_but_untested_driver
+    outcome = _lint_with_jobs(files, tmp_path, Linter, codes_but_untested_driver())
     crashed = [f for f in outcome.findings if f.code == "OSD903"]
     assert [f.path for f in crashed] == ["crash_a.py"]
     assert "its process died" in crashed[0].message
@@ -119,7 +130,7 @@ def _lint_with_jobs(files, root, linter_class, codes):
 def test_lines_end_as_python_counts_them():
     """Lone CR endings once put every finding on line 1; \\x0c, \\x85 and U+2028 are
     not line breaks for Python."""
-    body = "        y = 'a\x0cb\x85c\u2028d'\n        x = 1\n"
+    body = ODD_SEPARATORS
     for newline in ("\r", "\r\n"):
         source = (HEAD + body + TAIL).replace("\n", newline)
         assert codes(lint_files({"cr_extractor_driver.py": source.encode()},
@@ -127,22 +138,30 @@ def test_lines_end_as_python_counts_them():
 
 
 def test_the_full_format_shows_the_reported_line(project):
-    project.write("ff_extractor_driver.py",
-                  HEAD + "        y = 'a\x0cb\x85c\u2028d'\n        x = 1\n" + TAIL)
+    project.write("ff_extractor_driver.py", HEAD + ODD_SEPARATORS + TAIL)
     result = project.lint("--select", "OSD020", "--no-cache")
     assert "8 |         print(x)" in result.stdout
 
 
+@pytest.mark.parametrize(("data", "line", "message"), [
+    (b"# coding: no-such-codec\nx = 1\n", 1, "unknown encoding: no-such-codec"),
+    (b"#!/usr/bin/env python\n# -*- coding: bogus -*-\nx = 1\n", 2, "unknown encoding: bogus"),
+    (b"\xef\xbb\xbf# coding: latin-1\nx = 1\n", 1, "a UTF-8 byte order mark, and a coding"),
+])
+def test_a_coding_cookie_cpython_refuses_is_a_syntax_error(data, line, message):
+    """CPython refuses these files before reading a line; they were linted as UTF-8."""
+    [finding] = lint_files({"cookie.py": data}).findings
+    assert (finding.code, finding.line) == ("OSD900", line) and message in finding.message
+
+
 def test_a_latin1_file_with_a_coding_cookie_is_decoded():
-    source = ("# -*- coding: latin-1 -*-\n" + HEAD + "        x = 'Zürich'\n" + TAIL)
-    outcome = lint_files({"latin_extractor_driver.py": source.encode("latin-1")},
+    outcome = lint_files({"latin_extractor_driver.py": LATIN1.encode("latin-1")},
                          frozenset({"OSD020", "OSD901"}))
     assert codes(outcome) == [("OSD020", 8)]
 
 
 def test_control_characters_are_escaped_and_junit_stays_valid(project):
-    project.write("ctl_extractor_driver.py", HEAD.replace(
-        "    def run", "    NAME = '\x1b[31mred\x01'\n\n    def run") + "        x = 1\n" + TAIL)
+    project.write("ctl_extractor_driver.py", CONTROL_CHARACTERS)
     project.write("bad\x01name.py", "x = (\n")
     for output_format in ("full", "concise", "github", "junit", "sarif", "json"):
         result = project.lint("--no-cache", "--output-format", output_format)
