@@ -51,9 +51,7 @@ class Engine:
              external_keys: dict[str, list[str]] | None = None) -> LintedFile:
         """Lint one file's bytes with the rules whose codes are ``enabled``."""
         text = decode(data)
-        if isinstance(text, Unparsable):
-            return LintedFile(FileResult(path, [_unparsable(path, UNREADABLE, text)]))
-        module = parse(text, path, self.settings.python)
+        module = text if isinstance(text, Unparsable) else parse(text, path, self.settings.python)
         if isinstance(module, Unparsable):
             code = SYNTAX_ERROR if module.kind == "syntax" else UNREADABLE
             return LintedFile(FileResult(path, [_unparsable(path, code, module)]))

@@ -54,13 +54,19 @@ def lines_of(text: str) -> list[str]:
 
 def encoding(data: bytes) -> str:
     """The file's encoding as CPython reads it (PEP 263): a coding cookie on one of the
-    first two lines, else UTF-8; a byte order mark is skipped."""
+    first two lines, else UTF-8; a byte order mark is skipped. UTF-8 for a cookie
+    CPython refuses (``decode`` reports those)."""
+    try:
+        return _declared_encoding(data)
+    except SyntaxError:
+        return "utf-8-sig"
+
+
+def _declared_encoding(data: bytes) -> str:
+    """SyntaxError, as CPython's, for an unknown encoding or one contradicting the BOM."""
     if b"coding" not in data[:400]:  # no cookie: no need for the tokenizer's reader
         return "utf-8-sig"
-    try:
-        found, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError:  # an unknown encoding or one that contradicts the BOM: decoded below
-        return "utf-8-sig"
+    found, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     return "utf-8-sig" if codecs.lookup(found).name == "utf-8" else found
 
 
@@ -73,7 +79,14 @@ def encode(text: str, like: bytes) -> bytes:
 
 
 def decode(data: bytes) -> str | Unparsable:
-    used = encoding(data)
+    try:
+        used = _declared_encoding(data)
+    except SyntaxError as refused:  # CPython refuses the file before reading a line of it
+        line = 1 if b"coding" in data.split(b"\n", 1)[0] else 2
+        why = "a UTF-8 byte order mark, and a coding cookie naming another encoding" \
+            if data.startswith(BOM) else str(refused)
+        return Unparsable("syntax", line, 1, f"{why}; the file is not valid Python, so no rule "
+                                             f"could check it")
     try:
         return data.decode(used)
     except UnicodeDecodeError as error:
