@@ -133,17 +133,22 @@ class Flow:
         return state
 
     def _if(self, node: cst.If, state: State) -> State | None:
-        state = self.effect(node.test, state)
-        taken = self._block(node.body.body, state)
-        if self._is_ctx_guard(node.test):
-            return taken
-        if type(node.orelse) is cst.If:
-            other = self._if(node.orelse, state)
-        elif type(node.orelse) is cst.Else:
-            other = self._block(node.orelse.body.body, state)
+        """An ``if`` and its ``elif`` chain, followed in a loop: a chain of 10,000 is
+        as long as its file, not a recursion as deep."""
+        ends = []
+        while True:
+            state = self.effect(node.test, state)
+            ends.append(self._block(node.body.body, state))
+            if self._is_ctx_guard(node.test):
+                return self._join(*ends)
+            if type(node.orelse) is not cst.If:
+                break
+            node = node.orelse
+        if type(node.orelse) is cst.Else:
+            ends.append(self._block(node.orelse.body.body, state))
         else:
-            other = state
-        return self._join(taken, other)
+            ends.append(state)
+        return self._join(*ends)
 
     def _for(self, node: cst.For, state: State) -> State | None:
         state = self.effect(node.iter, state)
