@@ -101,6 +101,9 @@ class Backend:
     default_port: int | None = None
     column_types: dict[str, str] | None = None  # for writers that create their table
     complete: bool = True  # False: a skeleton the user fills in
+    # osiris-gen adds its driver's scenario to check.yaml (templates/check/<name>.yaml.j2):
+    # what `osiris-run check` has no default fixture for (servers, a transformer's query).
+    check_scenario: bool = False
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -126,7 +129,7 @@ BACKENDS = (
         connection=SERVER_SETTINGS, default_port=5432, aliases=("postgresql", "supabase"),
         quoting="psycopg sql.Identifier", read_only_session="SET TRANSACTION READ ONLY",
         upsert="staging table + one INSERT ... ON CONFLICT", bulk_load="COPY fed by pyarrow CSV",
-        test_fixture="postgres",
+        test_fixture="postgres", check_scenario=True,
         column_types=column_types("BOOLEAN", "BIGINT", "DOUBLE PRECISION", "NUMERIC", "DATE",
                                   "TIMESTAMP", "TIMESTAMPTZ", "TEXT", "TEXT"),
     ),
@@ -136,7 +139,7 @@ BACKENDS = (
         connection=SERVER_SETTINGS, default_port=3306, aliases=("mariadb",),
         quoting="backticks", read_only_session="START TRANSACTION READ ONLY",
         upsert="INSERT ... ON DUPLICATE KEY UPDATE", bulk_load="batched executemany",
-        test_fixture="mysql",
+        test_fixture="mysql", check_scenario=True,
         column_types=column_types("BOOLEAN", "BIGINT", "DOUBLE", "DECIMAL(38, 10)", "DATE",
                                   "DATETIME(6)", "DATETIME(6)", "LONGTEXT", "VARCHAR(255)"),
     ),
@@ -173,7 +176,7 @@ BACKENDS = (
         step_settings={"transformer": SQL_TRANSFORM},
         imports=("duckdb",), packages=("duckdb>=1.0",), extra="duckdb", connection=(),
         quoting="double quotes", read_only_session="in-memory, external access disabled",
-        upsert="-", bulk_load="-", test_fixture=None,
+        upsert="-", bulk_load="-", test_fixture=None, check_scenario=True,
     ),
 )
 

@@ -20,7 +20,7 @@ from ..contract.targets import Target
 from ..linter import __version__
 from .catalogue import BACKENDS, CATEGORIES, canonical_name
 from .errors import GenerationError
-from .filewriter import Action
+from .filewriter import WRITES, Action
 from .generation import Outcome, generate
 from .naming import check_category, check_name
 from .quickstart import run_quickstart
@@ -191,13 +191,13 @@ def _reported_errors() -> Iterator[None]:
 
 
 _VERBS = {Action.CREATE: "create", Action.OVERWRITE: "overwrite", Action.UNCHANGED: "unchanged",
-          Action.KEEP: "keep", Action.BLOCKED: "blocked"}
+          Action.KEEP: "keep", Action.EXTEND: "extend", Action.BLOCKED: "blocked"}
 
 
 def _report(outcome: Outcome, dry_run: bool) -> None:
     for change in outcome.changes:
         verb = _VERBS[change.action]
-        if dry_run and change.action in (Action.CREATE, Action.OVERWRITE):
+        if dry_run and change.action in WRITES:
             verb = f"would {verb}"
         typer.echo(f"{verb:>16}  {change.file.path}")
         if dry_run and change.diff():

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BlockedError
-from .filewriter import Action, FileChange, apply_changes, plan_changes
+from .filewriter import WRITES, FileChange, apply_changes, plan_changes
 from .record import Generation, project_root, remember
 from .registrations import modules_registering
 from .rendering import Rendering, Request, render
@@ -21,7 +21,7 @@ class Outcome:
 
     @property
     def written(self) -> list[FileChange]:
-        return [c for c in self.changes if c.action in (Action.CREATE, Action.OVERWRITE)]
+        return [c for c in self.changes if c.action in WRITES]
 
 
 def generate(request: Request, *, force: bool = False, dry_run: bool = False,

@@ -3,6 +3,10 @@ the kit version, the template set's hash, each generation's answers and, for eac
 it owns, the text rendered. ``osiris-gen update`` re-renders the answers and merges 3-way
 with that text as the base, as ``copier update`` does.
 
+A generation that adds its driver's scenario to a shared ``check.yaml`` notes that file
+(``scenario``): the entry is the user's from then on, and ``osiris-gen update`` adds it again
+only to projects whose record predates it (a deleted entry stays deleted).
+
 The project root is the current folder, or, when the output folders lie outside it, the
 deepest folder holding them all. The file is deterministic (sorted keys, no times), so a
 generation that changes nothing leaves it untouched.
@@ -32,10 +36,13 @@ class Generation:
 
     answers: dict[str, str | None]
     files: dict[str, str]  # path relative to the root -> the text rendered
+    scenario: str | None = None  # the check file its scenario entry went to (or was found in)
 
     @classmethod
     def of(cls, request: Request, files: Iterable[RenderedFile], root: Path) -> Generation:
-        """Create-only files (the package's ``__init__.py``) are the user's: not recorded."""
+        """Create-only files (the package's ``__init__.py``) are the user's: not recorded;
+        nor is the text of a scenario entry, only the file it belongs to."""
+        files = list(files)
         folders = {"drivers_dir": request.drivers_dir, "tests_dir": request.tests_dir,
                    "components_dir": request.components_dir}
         answers = {"category": request.category, "backend": request.backend,
@@ -43,7 +50,8 @@ class Generation:
                    **{name: _relative(path, root) if path else None
                       for name, path in folders.items()}}
         owned = {_relative(f.path, root): f.content for f in files if f.policy is Policy.OWNED}
-        return cls(answers, owned)
+        scenario = next((_relative(f.path, root) for f in files if f.policy is Policy.ENTRY), None)
+        return cls(answers, owned, scenario)
 
     @property
     def key(self) -> str:
@@ -73,7 +81,8 @@ class Record:
         data = {
             "kit_version": __version__,
             "templates_sha256": templates_digest(),
-            "generations": [{"answers": g.answers, "files": sorted(g.files)}
+            "generations": [{"answers": g.answers, "files": sorted(g.files),
+                             **({"scenario": g.scenario} if g.scenario else {})}
                             for _, g in sorted(self.generations.items())],
             "files": {name: {"sha256": hashlib.sha256(text.encode()).hexdigest(),
                              "content": text} for name, text in files.items()},
@@ -95,8 +104,8 @@ def load(root: Path) -> Record | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         files = {name: entry["content"] for name, entry in data["files"].items()}
-        generations = [Generation(g["answers"], {n: files[n] for n in g["files"]})
-                       for g in data["generations"]]
+        generations = [Generation(g["answers"], {n: files[n] for n in g["files"]},
+                                  g.get("scenario")) for g in data["generations"]]
     except FileNotFoundError:
         return None
     except (ValueError, KeyError, TypeError) as error:

@@ -35,6 +35,8 @@ from .imports import from_import, import_section
 from .naming import DriverNames
 
 SUPPORT_MODULE = "driver_safety"
+# The scenarios of `osiris-run check` (runtime/check/project_check.py reads the same name).
+CHECK_FILE = "check.yaml"
 # The metrics the public spec schema lets loggingPolicy.metricsToCapture name.
 SPEC_METRICS = ("rows_read", "rows_written")
 # Marks each place a skeleton leaves for the user to fill in.
@@ -116,7 +118,21 @@ def render(request: Request) -> Rendering:
     if spec is not None:
         spec_context = {**context, **_spec_facts(backend, request.category, request.target)}
         rendered.append(RenderedFile(spec, render_template("spec/spec.yaml.j2", spec_context)))
+    if backend.check_scenario:
+        rendered.append(RenderedFile(
+            check_file(drivers), render_template(f"check/{backend.name}.yaml.j2", context),
+            Policy.ENTRY, key=names.key,
+            preamble=render_template("check/check.yaml.j2", context)))
     return Rendering(rendered, backend)
+
+
+def check_file(drivers: Path) -> Path:
+    """Where ``osiris-run check drivers/`` run from here finds its scenarios: the drivers
+    folder's check.yaml, else the current folder's; a new one goes beside the drivers."""
+    beside, here = drivers / CHECK_FILE, Path(CHECK_FILE)
+    if not beside.is_file() and here.is_file() and drivers.resolve().is_relative_to(Path.cwd()):
+        return here
+    return beside
 
 
 def _target_facts(target: Target) -> dict:

@@ -1,16 +1,21 @@
 """``osiris-gen update``: re-render every recorded generation with the installed kit and
 merge 3-way into each file: base = what was rendered last time (the record), ours = the
-file on disk, theirs = the new rendering. The record then holds the new renderings."""
+file on disk, theirs = the new rendering. The record then holds the new renderings.
+
+A scenario entry of ``check.yaml`` is never merged: it is the user's once written. A
+generation whose record notes none (recorded by an older kit) gets it appended when its
+key is absent, as a new generation would."""
 
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
 from .errors import BlockedError, GenerationError
-from .filewriter import write_atomically
+from .filewriter import WRITES, Action, Policy, RenderedFile, add_entries, write_atomically
 from .merge import merge3
 from .record import RECORD_NAME, Generation, Record, load, save
 from .rendering import render
@@ -25,9 +30,10 @@ class State(Enum):
     UNCHANGED = "unchanged"
     DELETED = "deleted"  # deleted by the user: left deleted
     RETIRED = "retired"  # no longer rendered: left as is and no longer recorded
+    EXTEND = "extend"  # scenario entries appended to check.yaml
 
 
-WRITTEN = (State.CREATE, State.REPLACE, State.MERGE, State.CONFLICT)
+WRITTEN = (State.CREATE, State.REPLACE, State.MERGE, State.CONFLICT, State.EXTEND)
 
 
 @dataclass(frozen=True)
@@ -67,12 +73,16 @@ def plan_update(root: Path) -> Plan:
         raise GenerationError(
             f"Nothing to update: {root / RECORD_NAME} does not exist. osiris-gen records what "
             f"it generates there, in the folder it ran in; run update in that folder.")
-    renewed = Record({key: _rendered_again(generation, root)
-                      for key, generation in record.generations.items()})
+    rendered = {key: render(generation.request(root)).files
+                for key, generation in record.generations.items()}
+    renewed = Record({key: Generation.of(record.generations[key].request(root), files, root)
+                      for key, files in rendered.items()})
     base, new = record.files(), renewed.files()
     files = [_file_update(name, root / name, base.get(name), new.get(name))
              for name in sorted(base.keys() | new.keys())]
-    return Plan(root, files, renewed)
+    missing = [f for key, generated in rendered.items() if record.generations[key].scenario is None
+               for f in generated if f.policy is Policy.ENTRY]
+    return Plan(root, files + _scenario_updates(missing, root), renewed)
 
 
 def apply_update(plan: Plan, force: bool) -> None:
@@ -91,9 +101,22 @@ def apply_update(plan: Plan, force: bool) -> None:
     save(plan.record, plan.root)
 
 
-def _rendered_again(generation: Generation, root: Path) -> Generation:
-    request = generation.request(root)
-    return Generation.of(request, render(request).files, root)
+def _scenario_updates(entries: list[RenderedFile], root: Path) -> list[FileUpdate]:
+    """The scenario entries the record never noted, appended where their key is absent."""
+    by_file: dict[Path, list[RenderedFile]] = {}
+    for entry in entries:
+        by_file.setdefault(entry.path, []).append(entry)
+    updates = []
+    for path, added in sorted(by_file.items()):
+        change = add_entries(added)
+        if change.action is Action.BLOCKED:
+            raise BlockedError(f"Nothing was written: {path} cannot take the new entry: "
+                               f"{change.reason}")
+        if change.action in WRITES:
+            name = Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
+            state = State.CREATE if change.current is None else State.EXTEND
+            updates.append(FileUpdate(name, path, state, change.current, change.file.content))
+    return updates
 
 
 def _file_update(name: str, path: Path, base: str | None, new: str | None) -> FileUpdate:

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from ..linter import __version__
-from .check import check_drivers, find_check_file, load_scenarios
+from .check import check_drivers, find_check_file, find_components, load_scenarios
 from .check.output import RENDERERS
 from .components import register_components
 from .connections import find_connections
@@ -25,9 +25,11 @@ from .errors import ConnectionsError, OsirisError
 from .pipeline import read_pipeline
 from .planning import plan_run
 from .runner import new_run_dir, run_plan
+from .signals import RunTerminated, termination_as_exception
 from .workdir import working_directory
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 
 # Two commands, dispatched by main(): running a pipeline is the command itself (its usage,
 # its errors and its options before or after the file are osiris-run's own), checking
@@ -109,18 +111,31 @@ def check_command(
         "else ./check.yaml; drivers without a scenario get the default fixture).")] = None,
     output_format: Annotated[OutputFormat, typer.Option(
         "--output-format", "-f", help="full, json or junit.")] = "full",
+    components: Annotated[Path | None, typer.Option(
+        "--components", "-c", help="Folder of component specs whose x-runtime.driver "
+        "registers a driver, as osiris-pipeline does (default: components/ beside "
+        "DRIVERS_PATH, else ./components, if it exists).")] = None,
 ) -> None:
     """Run every driver under DRIVERS_PATH and report each breach of the driver contract
-    that shows at run time. Exit 0: all passed; 1: breaches; 2: usage error."""
+    that shows at run time. Exit 0: all passed; 1: breaches; 2: usage error; 130/143:
+    interrupted (the scratch storage on database servers is dropped first)."""
     errors = Console(stream=sys.stderr)
     try:
         check_file = find_check_file(drivers_path, scenarios)
         loaded = load_scenarios(check_file) if check_file else {}
-        with tempfile.TemporaryDirectory(prefix="osiris-check-") as workdir:
-            report = check_drivers(drivers_path, loaded, Path(workdir))
+        with termination_as_exception(), \
+                tempfile.TemporaryDirectory(prefix="osiris-check-") as workdir:
+            report = check_drivers(drivers_path, loaded, Path(workdir),
+                                   find_components(drivers_path, components))
     except OsirisError as exc:
         errors.line(f"{errors.paint('error', 'red')}: nothing was checked.\n{exc}")
         raise typer.Exit(EXIT_USAGE) from None
+    except (KeyboardInterrupt, RunTerminated) as stop:
+        errors.line(f"{errors.paint('error', 'red')}: the check was "
+                    f"{'interrupted' if isinstance(stop, KeyboardInterrupt) else 'terminated'}"
+                    f"; nothing is reported.")
+        raise typer.Exit(EXIT_INTERRUPTED if isinstance(stop, KeyboardInterrupt)
+                         else EXIT_TERMINATED) from None
     if not report.drivers and not report.findings:
         errors.line(f"{errors.paint('error', 'red')}: no driver is registered by the modules "
                     f"under {drivers_path}; pass the folder that holds your *_driver.py files.")

@@ -109,7 +109,8 @@ def assert_driver_contract(tmp_path) -> Callable[..., DriverReport]:
     category), ``failing`` (config overrides that make run fail, for OSD024),
     ``other_config``/``empty_config`` (extractors: overrides for a run with other
     rows / no rows) and ``secrets`` (values that must never appear). ``{tmp}`` in a
-    config string becomes a fresh folder under the test's ``tmp_path``. Returns the
+    config string becomes a fresh folder under the test's ``tmp_path``. The driver writes
+    and reads where ``config`` says (no scratch storage: the test owns its tables). Returns the
     driver's report, whose skipped rules say what could not be verified."""
     calls = itertools.count(1)
 
@@ -129,7 +130,7 @@ def assert_driver_contract(tmp_path) -> Callable[..., DriverReport]:
                             None if inputs is None else inputs["df"],
                             *(None if o is None else dict(o)
                               for o in (other_config, empty_config, failing)),
-                            extra_secrets=frozenset(secrets))
+                            extra_secrets=frozenset(secrets), scratch=False)
         report = check_driver(DriverUnderCheck.instance(driver, key), scenario,
                               tmp_path / f"osiris_check_{next(calls)}")
         if report.findings:

@@ -1,4 +1,5 @@
-"""Check one driver: observe its runs under the scenario, let every rule judge
+"""Check one driver: observe its runs under the scenario (on scratch storage of its
+server when the scenario asks for it, see ``server_fixtures.py``), let every rule judge
 them, and mask the secrets out of what is reported."""
 
 from __future__ import annotations
@@ -11,6 +12,13 @@ from .fixtures import NoDefaultScenario, default_scenario, input_frame
 from .model import DriverReport, Finding, RuleResult
 from .rules import judge
 from .scenario import Scenario
+from .server_fixtures import (
+    ScratchOutcome,
+    ServerUnavailable,
+    scratch_scenario,
+    server_backend,
+    wants_scratch,
+)
 from .session import observe_driver
 from .subject import DriverUnderCheck
 
@@ -38,6 +46,40 @@ def check_driver(subject: DriverUnderCheck, scenario: Scenario | None, folder: P
         return report
     if subject.category != "extractor" and scenario.input is None:
         scenario = replace(scenario, input=input_frame())
+    backend = server_backend(subject) if subject.category != "transformer" else None
+    if subject.category != "transformer" and wants_scratch(scenario, subject, backend):
+        return _checked_on_scratch(subject, scenario, backend, folder, report)
+    return _checked(subject, scenario, folder, report)
+
+
+def _checked_on_scratch(subject: DriverUnderCheck, scenario: Scenario, backend: str | None,
+                        folder: Path, report: DriverReport) -> DriverReport:
+    """The runs on the check's own schema or database, dropped afterwards: even when a
+    run fails or the check is interrupted. A server that cannot be used leaves the
+    driver not checked, saying which server and which variables point elsewhere."""
+    outcome = ScratchOutcome()
+    masker = SecretMasker(scenario.secrets)
+    try:
+        with scratch_scenario(scenario, subject, backend, outcome) as on_scratch:
+            report = _checked(subject, on_scratch, folder, report)
+    except ServerUnavailable as reason:
+        report.problems.append(_not_checked(
+            subject, f"{reason}.", "a reachable server for the scenario's scratch storage."))
+        report = _masked(report, masker)
+    else:
+        report.notes.append(masker.text(f"ran on {outcome.describe()}"))
+    if outcome.left_behind:
+        report.problems.append(Finding(
+            subject.name, "scratch-cleanup", None, masker.text(
+                f"The check could not drop {outcome.describe()}: {outcome.left_behind}."),
+            "the scratch storage dropped after the runs.", subject.location))
+    elif report.notes:
+        report.notes[-1] += ", dropped afterwards"
+    return report
+
+
+def _checked(subject: DriverUnderCheck, scenario: Scenario, folder: Path,
+             report: DriverReport) -> DriverReport:
     observations = observe_driver(subject, scenario.bound_to(folder), folder)
     report.results = judge(observations)
     run = observations.scenario_run

@@ -2,10 +2,11 @@
 
 Extractors and writers need storage the check can create: sqlite and duckdb
 files, and CSV files. The storage is recognised in the registration key (or the
-class name); any other backend needs a scenario in ``check.yaml``. Transformers
-get an empty config. Configs offer the common conventions at once: a top-level
-``path`` and ``resolved_connection.path``/``database`` (with a made-up password,
-so that secret exposure can be seen), a ``query`` for SQL extractors, a
+class name); any other backend needs a scenario in ``check.yaml`` (one for a database
+server says where the server is, and ``server_fixtures.py`` makes its scratch storage
+there). Transformers get an empty config. Configs offer the common conventions at
+once: a top-level ``path`` and ``resolved_connection.path``/``database`` (with a made-up
+password, so that secret exposure can be seen), a ``query`` for SQL extractors, a
 ``table`` for SQL writers. The input table has integer, text and float columns."""
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def input_frame() -> pd.DataFrame:
                          "amount": [19.9, 5.0, 42.5]})
 
 
-def _other_frame() -> pd.DataFrame:
+def other_frame() -> pd.DataFrame:
     return pd.DataFrame({"id": [10, 11], "customer": ["edsger", "barbara"], "amount": [1.5, 2.25]})
 
 
@@ -46,7 +47,8 @@ def default_scenario(name: str, category: str | None, folder: Path) -> Scenario:
         raise NoDefaultScenario(
             f"the check has default data only for csv, sqlite and duckdb extractors and writers "
             f"and for transformers; describe a scenario for {name} in check.yaml "
-            f"(config, and input for writers)"
+            f"(config, and input for writers; for a PostgreSQL or MySQL/MariaDB driver, "
+            f"'scratch: true' and the server's resolved_connection, as osiris-gen writes it)"
         )
     folder.mkdir(parents=True, exist_ok=True)
     build = _extractor if category == "extractor" else _writer
@@ -55,7 +57,7 @@ def default_scenario(name: str, category: str | None, folder: Path) -> Scenario:
 
 def _extractor(storage: str, folder: Path) -> Scenario:
     origin = f"the default {storage} extractor fixture"
-    frames = {ROWS_TABLE: input_frame(), OTHER_TABLE: _other_frame(), EMPTY_TABLE: input_frame()[0:0]}
+    frames = {ROWS_TABLE: input_frame(), OTHER_TABLE: other_frame(), EMPTY_TABLE: input_frame()[0:0]}
     if storage == "csv":
         for table, frame in frames.items():
             frame.to_csv(folder / f"{table}.csv", index=False)

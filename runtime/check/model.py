@@ -66,6 +66,7 @@ class DriverReport:
     category: str | None
     results: list[RuleResult] = field(default_factory=list)
     problems: list[Finding] = field(default_factory=list)  # what kept it from being checked
+    notes: list[str] = field(default_factory=list)  # how it was checked (scratch storage, ...)
 
     @property
     def findings(self) -> list[Finding]:

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...contract.targets import Target
 from ..capture import captured_output
-from ..context import RecordingContext
+from ..context import PipelineContext, RunContext
 from ..masking import SecretMasker
 from ..runlog import RunLog
 from .connects import ConnectCall, ConnectSpy
@@ -72,18 +73,22 @@ class Run:
 
 
 def observe_run(driver: Any, label: str, step_id: str, config: dict[str, Any], inputs: Any,
-                output_dir: Path, redirect: dict[Path, Path] | None = None) -> Run:
-    """Call ``driver.run`` by keyword, as the runner does, and record everything."""
+                output_dir: Path, redirect: dict[Path, Path] | None = None,
+                runtime: Target = Target.CONTRACT) -> Run:
+    """Call ``driver.run`` by keyword, as the runner does, and record everything. The ctx
+    is the runtime's: osiris-pipeline's has no ``log_event``."""
     entries = dict(inputs) if isinstance(inputs, Mapping) else None
     run = Run(label, step_id, config, inputs, copy.deepcopy(inputs), entries)
-    ctx = RecordingContext(output_dir / step_id, step_id=step_id, log=RunLog(masker=_Verbatim()))
+    log = RunLog(masker=_Verbatim())
+    context = RunContext if runtime is Target.CONTRACT else PipelineContext
+    ctx = context(step_id, log, output_dir / step_id)
     with ConnectSpy(dict(redirect or {})) as spy, _captured_logs() as logs, \
             _captured_warnings() as caught, captured_output() as output:
         try:
             run.result = driver.run(step_id=step_id, config=config, inputs=inputs, ctx=ctx)
         except (Exception, SystemExit) as error:  # the driver's failure is an observation
             run.error = error
-        run.metrics, run.events = list(ctx.metrics), list(ctx.events)
+        run.metrics, run.events = list(log.metrics), list(log.events)
     run.stdout, run.stderr = output.stdout, output.stderr
     run.log_messages = logs
     run.warning_messages = [str(w.message) for w in caught]

@@ -1,12 +1,15 @@
 """``osiris-run check PATH``: import every driver module under PATH into an
-observing registry, report what went wrong at import (failures, OSD003-OSD005),
-then check each registered driver with its scenario or the default fixture."""
+observing registry, register the drivers the component specs name (osiris-pipeline's
+way, as ``osiris-run --components`` does), report what went wrong at import (failures,
+OSD003-OSD005, unreadable specs), then check each registered driver with its scenario
+or the default fixture."""
 
 from __future__ import annotations
 
 import difflib
 from pathlib import Path
 
+from ..components import register_components
 from ..discovery import ImportFailure, load_drivers
 from ..driver import DriverRegistry
 from .driver_check import check_driver
@@ -16,6 +19,7 @@ from .scenario import Scenario
 from .subject import DriverUnderCheck
 
 CHECK_FILE = "check.yaml"
+COMPONENTS = "components"
 
 
 def find_check_file(target: str | Path, explicit: Path | None) -> Path | None:
@@ -29,14 +33,37 @@ def find_check_file(target: str | Path, explicit: Path | None) -> Path | None:
     return None
 
 
-def check_drivers(target: str | Path, scenarios: dict[str, Scenario], workdir: Path) -> CheckReport:
+def find_components(target: str | Path, explicit: Path | None) -> Path | None:
+    """``--components DIR``, else ``components`` beside the drivers folder, else in the
+    current folder; None when there is none."""
+    if explicit is not None:
+        return explicit
+    path = Path(target)
+    folder = path if path.is_dir() else path.parent
+    for candidate in (folder.resolve().parent / COMPONENTS, Path(COMPONENTS)):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def check_drivers(target: str | Path, scenarios: dict[str, Scenario], workdir: Path,
+                  components: Path | None = None) -> CheckReport:
+    """``components``: the folder of component specs whose x-runtime.driver registers
+    drivers (osiris-pipeline's way); specs of drivers that registered themselves under
+    the same key at import are left to them."""
     registry = ObservingRegistry()
     report = CheckReport()
     with DriverRegistry.isolated(registry):
         discovery = load_drivers(target)
         report.problems += [_import_problem(failure) for failure in discovery.failures]
+        if components is not None:
+            specs = register_components(components, registry)
+            report.problems += [Finding(str(components), "component-spec", None, f"{problem}.",
+                                        "component specs osiris-pipeline can read.")
+                                for problem in specs.problems]
         report.problems += registry.findings
-        report.problems += unregistered_drivers(discovery.modules, registry.calls)
+        named = frozenset(r.origin for r in registry.registrations())
+        report.problems += unregistered_drivers(discovery.modules, registry.calls, named)
         for registration in registry.registrations():
             key = registration.key
             try:

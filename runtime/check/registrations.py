@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ...contract.targets import Target
 from .. import driver as driver_module
 from ..driver import Registry, check_key
 from ..errors import RegistryError
@@ -42,10 +43,13 @@ class ObservingRegistry(Registry):
         self.findings: list[Finding] = []
         self._first_site: dict[str, str] = {}
 
-    def register(self, key: Any, target: Any) -> None:
+    def register(self, key: Any, target: Any, *, runtime: Target = Target.CONTRACT,
+                 origin: str | None = None) -> None:
+        """A component spec's factory (``runtime`` osiris-pipeline, registered by the
+        kit itself) has no form to judge; its key may still be taken twice."""
         call = RegistrationCall(key, target, _call_site())
         self.calls.append(call)
-        problem = _form_problem(key, target)
+        problem = _form_problem(key, target) if runtime is Target.CONTRACT else None
         if problem:
             self.findings.append(REGISTRATION_FORM.finding(
                 str(key), f"{problem}.", 'DriverRegistry.register("family.type", MyDriver()): a '
@@ -59,7 +63,7 @@ class ObservingRegistry(Registry):
                                                 expected, site)
                               for site, other in ((first, call.site), (call.site, first))]
             return
-        super().register(key, target)
+        super().register(key, target, runtime=runtime, origin=origin)
 
 
 def _malformed(key: Any) -> bool:
@@ -90,14 +94,16 @@ def _form_problem(key: Any, target: Any) -> str | None:
     return None
 
 
-def unregistered_drivers(module_names: list[str], calls: list[RegistrationCall]) -> list[Finding]:
-    """Driver classes defined in the imported modules that no registration used."""
+def unregistered_drivers(module_names: list[str], calls: list[RegistrationCall],
+                         named: frozenset[str] = frozenset()) -> list[Finding]:
+    """Driver classes defined in the imported modules that no registration used and
+    no component spec names (``named``: ``module.Class`` of each x-runtime.driver)."""
     used = {id(c.target if isinstance(c.target, type) else type(c.target)) for c in calls}
     findings = []
     for module_name in module_names:
         module = sys.modules.get(module_name)
         for cls in _driver_classes(module):
-            if id(cls) not in used:
+            if id(cls) not in used and f"{cls.__module__}.{cls.__qualname__}" not in named:
                 findings.append(UNREGISTERED.finding(
                     cls.__name__, f"{cls.__name__} defines run() but registered nothing at import.",
                     f'DriverRegistry.register("family.type", {cls.__name__}()) at module level '

@@ -10,15 +10,38 @@ input table. Scenarios come from the default fixtures or from a ``check.yaml``::
     csv.writer:
       config: {path: "{tmp}/orders.csv"}
       input: data/orders.csv        # or a list of rows: [{id: 1, amount: 9.5}, ...]
+    postgres.writer:
+      scratch: true                 # the check's own schema on this server (below)
+      config:
+        table: orders
+        resolved_connection:
+          host: ${OSIRIS_CHECK_POSTGRES_HOST:-127.0.0.1}
+          user: ${OSIRIS_CHECK_POSTGRES_USER:-postgres}
+          database: ${OSIRIS_CHECK_POSTGRES_DATABASE:-postgres}
+      failing: {resolved_connection: {port: 1}}
 
 ``other_config``, ``empty_config`` and ``failing`` are merged over ``config``.
 ``{tmp}`` in any string becomes a fresh folder for the driver; an input CSV path
-is relative to the check file.
+is relative to the check file. ``${VAR}`` and ``${VAR:-default}`` are taken from
+the environment as in pipelines and connections (``runtime/variables.py``); an unset
+variable without a default is an error.
+
+``scratch`` (PostgreSQL and MySQL/MariaDB drivers, told by the client their module
+imports or by their key or class name) makes the check create its own storage on the
+scenario's server and drop it afterwards, whatever happens: a schema
+``osiris_check_<random>`` (PostgreSQL) or a database of that name (MySQL/MariaDB;
+tables prefixed ``osiris_check_<random>_`` in the connection's database where the user
+may not create databases). Extractors then read its tables (``query``, and
+``other_config``/``empty_config``'s, are set to them); a writer's ``table`` becomes a
+table of that name there (an empty copy of the real table's structure when the real one
+exists), so user tables are never written. It is on by default for writers of these
+servers; ``scratch: false`` writes where the scenario says.
 """
 
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,11 +51,12 @@ import pandas as pd
 
 from ..errors import OsirisError
 from ..masking import secret_values
+from ..variables import expand, references
 from ..yamlfile import InputFileError, load_yaml_file
 
 TMP = "{tmp}"
 _MAPPINGS = ("config", "other_config", "empty_config", "failing")
-_FIELDS = (*_MAPPINGS, "input", "secrets")
+_FIELDS = (*_MAPPINGS, "input", "secrets", "scratch")
 
 
 class ScenarioError(OsirisError):
@@ -48,6 +72,8 @@ class Scenario:
     empty_config: dict[str, Any] | None = None  # extractors: overrides for no rows
     failing: dict[str, Any] | None = None  # overrides that must make run fail
     extra_secrets: frozenset[str] = field(default_factory=frozenset)
+    scratch: bool | None = None  # None: the default (writers of a known server)
+    variables: tuple[str, ...] = ()  # the environment variables the entry names
 
     def merged(self, overrides: Mapping[str, Any] | None) -> dict[str, Any]:
         """A fresh deep copy of the config with ``overrides`` merged over it."""
@@ -92,9 +118,14 @@ def load_scenarios(path: Path) -> dict[str, Scenario]:
     scenarios = {}
     for key, entry in data.items():
         where = f"{path}: {key}"
-        scenario = _scenario(where, entry, path.parent, problems)
+        expansion = expand(entry, os.environ)
+        if expansion.missing:
+            problems.append(f"{where}: {expansion.missing_message('its scenario')} (or give a "
+                            f"default: ${{{expansion.missing[0]}:-value}})")
+            continue
+        scenario = _scenario(where, expansion.value, path.parent, problems)
         if scenario is not None:
-            scenarios[str(key)] = scenario
+            scenarios[str(key)] = replace(scenario, variables=tuple(references(entry)))
     if problems:
         raise ScenarioError("\n".join(problems))
     return scenarios
@@ -114,10 +145,14 @@ def _scenario(where: str, entry: Any, folder: Path, problems: list[str]) -> Scen
     if not isinstance(secrets, list) or not all(isinstance(s, str) for s in secrets):
         problems.append(f"{where}: 'secrets' must be a list of strings.")
         secrets = []
+    scratch = entry.get("scratch")
+    if scratch is not None and not isinstance(scratch, bool):
+        problems.append(f"{where}: 'scratch' must be true or false.")
+        scratch = None
     frame = _input(where, entry.get("input"), folder, problems)
     return Scenario(dict(entry["config"]), where, frame,
                     *(_mapping_or_none(entry.get(name)) for name in _MAPPINGS[1:]),
-                    extra_secrets=frozenset(secrets))
+                    extra_secrets=frozenset(secrets), scratch=scratch)
 
 
 def _input(where: str, value: Any, folder: Path, problems: list[str]) -> pd.DataFrame | None:

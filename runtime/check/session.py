@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from ...contract.targets import Target
 from ..inputs import build_inputs
 from .connects import EMBEDDED
 from .databases import EmbeddedDatabase, write_probes
@@ -74,28 +75,29 @@ def observe_driver(subject: DriverUnderCheck, scenario: Scenario, folder: Path) 
     runs = _Runs(subject, folder)
     extractor = subject.category == "extractor"
     observations = Observations(subject, scenario, runs.call(
-        "the scenario run", scenario.merged(None), _inputs(scenario.input)))
+        "the scenario run", scenario.merged(None), runs.inputs(scenario.input)))
     if not observations.scenario_run.ok:
         return observations
     other_config, other_inputs = scenario.merged(scenario.other_config), scenario.other_input()
     observations.other_run = runs.call(
-        _other_label(scenario, extractor), other_config, _inputs(other_inputs))
+        _other_label(scenario, extractor), other_config, runs.inputs(other_inputs))
     if scenario.empty_config is not None or scenario.input is not None:
         observations.empty_run = runs.call("a run with no rows", scenario.merged(
-            scenario.empty_config), _inputs(scenario.empty_input()))
+            scenario.empty_config), runs.inputs(scenario.empty_input()))
     _fresh_runs(observations, runs, other_config, other_inputs)
     for key in scenario.config:
         config = scenario.merged(None)
         del config[key]
         observations.missing_key_runs.append(
-            (key, runs.call(f"a run without config key {key!r}", config, _inputs(scenario.input))))
+            (key, runs.call(f"a run without config key {key!r}", config, runs.inputs(scenario.input))))
     if not extractor:
+        frame_key = "'df'" if subject.runtime is Target.CONTRACT else "'df_<step id>'"
         observations.without_input_runs = [
             runs.call("a run with inputs=None", scenario.merged(None), None),
-            runs.call("a run with inputs={} (no 'df')", scenario.merged(None), {})]
+            runs.call(f"a run with inputs={{}} (no {frame_key})", scenario.merged(None), {})]
     if scenario.failing is not None:
         observations.failing_run = runs.call(
-            "the failing run", scenario.merged(scenario.failing), _inputs(scenario.input))
+            "the failing run", scenario.merged(scenario.failing), runs.inputs(scenario.input))
     if extractor:
         _probe(observations, runs, folder)
     observations.new_frames = [held for held in held_frames(subject.shared, subject.cls)
@@ -111,12 +113,13 @@ class _Runs:
              redirect: dict[Path, Path] | None = None) -> Run:
         self.count += 1
         return observe_run(driver if driver is not None else self.subject.make(), label,
-                           f"check_{self.count}", config, inputs, self.folder / "steps", redirect)
+                           f"check_{self.count}", config, inputs, self.folder / "steps", redirect,
+                           self.subject.runtime)
 
-
-def _inputs(frame: pd.DataFrame | None) -> dict[str, Any] | None:
-    """What the runner passes for one upstream step that returned ``frame``."""
-    return None if frame is None else build_inputs(("upstream",), {"upstream": {"df": frame.copy()}})
+    def inputs(self, frame: pd.DataFrame | None) -> dict[str, Any] | None:
+        """What the driver's runner passes for one upstream step that returned ``frame``."""
+        return None if frame is None else build_inputs(
+            ("upstream",), {"upstream": {"df": frame.copy()}}, self.subject.runtime)
 
 
 def _other_label(scenario: Scenario, extractor: bool) -> str:
@@ -134,7 +137,7 @@ def _fresh_runs(observations: Observations, runs: _Runs, config: dict[str, Any],
             driver = fresh_driver(subject.cls, subject.key)
             observations.fresh_runs.append(runs.call(
                 f"the second run on fresh driver copy {attempt}", dict(config),
-                _inputs(frame), driver=driver))
+                runs.inputs(frame), driver=driver))
     except FreshDriverUnavailable as reason:
         observations.fresh_unavailable = str(reason)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ...contract.targets import Target
 from ..driver import Registration
 from .category import category_of
 
@@ -20,12 +21,16 @@ class DriverUnderCheck:
     cls: type
     make: Callable[[], Any]  # what the runner calls for each step
     shared: Any  # the one registered instance, None for a factory
+    # Whose runtime calls it: osiris-pipeline's gives a ctx without log_event and
+    # inputs["df_<step id>"] without inputs["df"].
+    runtime: Target = Target.CONTRACT
 
     @classmethod
     def registered(cls, registration: Registration) -> DriverUnderCheck:
         driver = registration.driver()
         shared = driver if driver is registration.target else None
-        return cls(registration.key, registration.key, type(driver), registration.driver, shared)
+        return cls(registration.key, registration.key, type(driver), registration.driver, shared,
+                   registration.runtime)
 
     @classmethod
     def instance(cls, driver: Any, key: str | None = None) -> DriverUnderCheck:

@@ -48,3 +48,30 @@ def test_every_problem_of_the_file_is_reported_together(tmp_path):
 def test_a_file_that_is_not_a_mapping_says_what_one_looks_like(tmp_path):
     with pytest.raises(ScenarioError, match="expected a mapping of driver keys to scenarios"):
         load_scenarios(write(tmp_path, "- csv.writer\n"))
+
+
+def test_variables_come_from_the_environment_with_their_defaults(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHECK_PG_HOST", "db.internal")
+    monkeypatch.delenv("CHECK_PG_USER", raising=False)
+    scenario = load_scenarios(write(tmp_path, """
+        pg.writer:
+          scratch: true
+          config:
+            resolved_connection: {host: "${CHECK_PG_HOST:-127.0.0.1}", user: "${CHECK_PG_USER:-app}"}
+    """))["pg.writer"]
+    assert scenario.config["resolved_connection"] == {"host": "db.internal", "user": "app"}
+    assert scenario.scratch is True
+    assert scenario.variables == ("CHECK_PG_HOST", "CHECK_PG_USER")
+
+
+def test_an_unset_variable_without_default_and_a_bad_scratch_are_reported(tmp_path, monkeypatch):
+    monkeypatch.delenv("CHECK_NOT_SET", raising=False)
+    with pytest.raises(ScenarioError) as error:
+        load_scenarios(write(tmp_path, """
+            a.writer: {config: {host: "${CHECK_NOT_SET}"}}
+            b.writer: {config: {}, scratch: maybe}
+        """))
+    message = str(error.value)
+    assert "a.writer: Environment variable CHECK_NOT_SET is not set" in message
+    assert "${CHECK_NOT_SET:-value}" in message
+    assert "b.writer: 'scratch' must be true or false" in message

@@ -24,6 +24,7 @@ def test_a_known_backend_renders_driver_helper_tests_and_spec(gen, tmp_path):
         ".osiris-gen.json",  # the record osiris-gen update merges from
         "components/postgres.extractor/spec.yaml",
         "drivers/__init__.py",
+        "drivers/check.yaml",  # its scenario for osiris-run check
         "drivers/driver_safety.py",
         "drivers/postgres_extractor_driver.py",
         "tests/test_postgres_extractor_driver.py",
@@ -121,6 +122,7 @@ def test_the_osiris_pipeline_target_writes_a_processor_its_spec_registers(gen, t
         ".osiris-gen.json",  # the record osiris-gen update merges from
         "components/sql.processor/spec.yaml",
         "drivers/__init__.py",
+        "drivers/check.yaml",
         "drivers/driver_safety.py",
         "drivers/sql_processor_driver.py",
         "tests/test_sql_processor_driver.py",

@@ -69,3 +69,13 @@ def test_the_file_is_found_in_the_current_directory_or_given_explicitly(tmp_path
     assert find_connections(None, tmp_path / "elsewhere") is None
     with pytest.raises(ConnectionsError, match="does not exist"):
         find_connections(tmp_path / "nope.yaml", tmp_path)
+
+
+def test_a_variable_with_a_default_takes_it_when_unset_or_empty(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("connections:\n  pg:\n    main: {host: '${PG_HOST:-localhost}', "
+                    "port: '${PG_PORT:-5432}', password: '${PG_PASSWORD}'}\n")
+    connections = Connections.load(path)
+    assert connections.resolve("@pg.main", {"PG_PASSWORD": "pw", "PG_PORT": ""}) == {
+        "host": "localhost", "port": "5432", "password": "pw"}
+    assert connections.resolve("@pg.main", {"PG_PASSWORD": "pw", "PG_HOST": "db"})["host"] == "db"

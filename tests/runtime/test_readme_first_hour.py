@@ -53,12 +53,17 @@ def test_the_readme_sequence_generates_lints_tests_and_runs(tmp_path, shop):
     main.update(host=shop["host"], port=shop["port"], user=shop["user"], database=shop["database"])
     (tmp_path / "osiris_connections.yaml").write_text(yaml.safe_dump(settings))
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-           "PGPASSWORD": shop["password"], "NO_COLOR": "1"}
+           "PGPASSWORD": shop["password"], "NO_COLOR": "1",
+           # where `osiris-run check` makes its scratch schema (drivers/check.yaml reads these)
+           "OSIRIS_CHECK_POSTGRES_HOST": shop["host"], "OSIRIS_CHECK_POSTGRES_PORT": str(shop["port"]),
+           "OSIRIS_CHECK_POSTGRES_USER": shop["user"],
+           "OSIRIS_CHECK_POSTGRES_PASSWORD": shop["password"],
+           "OSIRIS_CHECK_POSTGRES_DATABASE": shop["database"]}
 
     lines = [line.split("#")[0].strip() for line in commands.splitlines()]
     steps = [line for line in lines if line and not line.startswith(("python3 -m venv", "pip "))]
     assert [s.split()[0] for s in steps] == ["osiris-gen", "osiris-gen", "osiris-lint", "python",
-                                             "osiris-run"]
+                                             "osiris-run", "osiris-run"]
     for step in steps:
         done = subprocess.run(step, shell=True, cwd=tmp_path, env=env, capture_output=True,
                               text=True, timeout=600)

@@ -29,6 +29,7 @@ def _driver_block(driver: DriverReport, paint: Paint) -> list[str]:
     lines = [f"{paint(driver.name, 'bold')} ({driver.class_name}, {driver.category or 'no category'}"
              f"{', ' + driver.location if driver.location else ''}): {status}"]
     lines += [_finding_line(f, paint) for f in driver.findings]
+    lines += [paint(f"  note: {note}", "dim") for note in driver.notes]
     passed = [r.rule.code for r in driver.results if r.status == "passed"]
     if passed:
         lines.append(paint(f"  passed: {' '.join(passed)}", "dim"))

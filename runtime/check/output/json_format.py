@@ -24,7 +24,7 @@ def render(report: CheckReport) -> str:
 def _driver(driver: DriverReport) -> dict:
     return {"name": driver.name, "class": driver.class_name, "category": driver.category,
             "location": driver.location, "status": driver.status,
-            "problems": [asdict(f) for f in driver.problems],
+            "problems": [asdict(f) for f in driver.problems], "notes": driver.notes,
             "rules": [_rule(r) for r in driver.results]}
 
 

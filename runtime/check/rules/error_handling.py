@@ -1,9 +1,12 @@
 """OSD024: a failing run emits ``step_failed`` with ``step_id``, ``error`` and
 ``error_type``, and re-raises. The failure comes from the scenario's ``failing``
-config (an unreachable host, a missing table, a path that cannot be written)."""
+config (an unreachable host, a missing table, a path that cannot be written).
+A driver written for osiris-pipeline has no ``ctx.log_event`` (its runner records the
+failed step): it only has to re-raise."""
 
 from __future__ import annotations
 
+from ....contract.targets import Target
 from ..model import ALL_CATEGORIES, Rule, RuleResult
 from ..observe import Run
 from ..session import Observations
@@ -22,10 +25,19 @@ def verify(observations: Observations) -> RuleResult:
     if run.ok and not run.events_named("step_failed"):
         return RuleResult.skipped(RULE, f"the failing scenario ({observations.scenario.failing}) "
                                         f"did not make run fail; change it so that it does")
+    if observations.subject.runtime is Target.OSIRIS_PIPELINE:
+        return RuleResult.judged(RULE, findings_over_runs(
+            RULE, observations, [run], _pipeline_problem,
+            "run re-raises the error (osiris-pipeline's runner records the failed step; its "
+            "ctx has no log_event)."))
     return RuleResult.judged(RULE, findings_over_runs(
         RULE, observations, [run], _problem,
         'ctx.log_event("step_failed", {"step_id": step_id, "error": str(e), '
         '"error_type": type(e).__name__}) in the handler, then raise.'))
+
+
+def _pipeline_problem(run: Run) -> str | None:
+    return "run returned normally instead of re-raising" if run.ok else None
 
 
 def _problem(run: Run) -> str | None:
