@@ -49,6 +49,8 @@ def test_pre_commit_try_repo_fails_on_a_bad_driver_and_passes_on_the_fixed_one(t
                                                                         "CsvExtractorDriver"))
     driver.rename(repo / "csv_extractor_driver.py")
     driver = repo / "csv_extractor_driver.py"
+    # not among the hook's files, yet found: OSD050 sees the driver is tested, as in CI
+    (repo / "test_csv_extractor.py").write_text("import csv_extractor_driver\n")
     git("add", "-A")
     passed = try_repo()
     assert passed.returncode == 0, passed.stdout + passed.stderr
@@ -79,8 +81,7 @@ def test_the_readmes_config_for_an_osiris_pipeline_repository_is_quiet_on_good_c
 
     gen = Path(sys.executable).with_name("osiris-gen")
     for category, backend in (("extractor", "csv"), ("writer", "csv")):
-        run(str(gen), category, backend, "--target", "osiris-pipeline", "--out", "osiris/drivers",
-            "--no-tests")
+        run(str(gen), category, backend, "--target", "osiris-pipeline", "--out", "osiris/drivers")
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, check=True, capture_output=True,
                           text=True).stdout.strip()
     config = readme_block("A pre-commit configuration for an osiris-pipeline repository")
