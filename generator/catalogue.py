@@ -39,6 +39,11 @@ SERVER_SETTINGS = (
     Setting("connect_timeout", "integer", "Seconds to wait for the connection", default=10),
 )
 FILE_SETTINGS = (Setting("path", "string", "Path of the database file", required=True),)
+# PyMySQL waits for ever on a server that accepts the connection and never answers (its
+# connect_timeout ends at the TCP connect): every read and write gets this bound instead.
+READ_TIMEOUT = Setting("read_timeout", "integer", "Seconds to wait for each answer of the "
+                       "server, the handshake included: a server that stops answering fails "
+                       "the step after this", default=300)
 
 COLUMNS = Setting("columns", "array", "Columns to read (default: all)")
 LIMIT = Setting("limit", "integer", "Read at most this many rows")
@@ -136,7 +141,7 @@ BACKENDS = (
     Backend(
         name="mysql", title="MySQL/MariaDB", step_settings={"extractor": SQL_SOURCE, "writer": SQL_TARGET},
         imports=("pymysql",), packages=("PyMySQL>=1.1",), extra="mysql",
-        connection=SERVER_SETTINGS, default_port=3306, aliases=("mariadb",),
+        connection=(*SERVER_SETTINGS, READ_TIMEOUT), default_port=3306, aliases=("mariadb",),
         quoting="backticks", read_only_session="START TRANSACTION READ ONLY",
         upsert="INSERT ... ON DUPLICATE KEY UPDATE", bulk_load="batched executemany",
         test_fixture="mysql", check_scenario=True,
