@@ -935,15 +935,18 @@ def main() -> int:
         else:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="size-bench-")))
         if args.parts:
+            print(f"{linter_version()}, Python {sys.version.split()[0]}\n")
             for case in cases:
                 print(rule_times_report(folder, case, (args.rule_sizes or [5000, 50000])[:2],
                                         args.select, args.repeat, not args.no_gc))
                 print()
             return 0
         if args.profile:
+            print(f"{linter_version()}, Python {sys.version.split()[0]}\n")
             print(profile_report(folder, CASES[args.profile_case], args.profile[:2], args.select,
                                  args.top, not args.no_gc))
             return 0
+        version = linter_version()  # as the run starts: the folder may change under a long run
         # The start-up: after a first run that writes the bytecode caches, as lint_bench does.
         empty, _ = write_case(folder, cases[0], 0)
         timed_lint(empty, args.select, args.timeout)
@@ -952,7 +955,9 @@ def main() -> int:
         rows = measure_sizes(folder, cases, sorted(args.sizes), args.timeout, args.repeat,
                              args.select)
         print(f"One driver file per case and size; {os.cpu_count()} cores, Python "
-              f"{sys.version.split()[0]}, {linter_version()}; median of {args.repeat} run(s), "
+              f"{sys.version.split()[0]}, {version}"
+              + ("" if linter_version() == version else f" (now {linter_version()})")
+              + f"; median of {args.repeat} run(s), "
               f"timeout {args.timeout:.0f} s; osiris-lint start-up (a run with an empty body): "
               f"{startup.seconds:.2f} s, CPU {startup.cpu:.2f} s\n")
         print(size_table(rows, startup))
