@@ -81,10 +81,14 @@ class Engine:
                     not rule.whole_module or file.in_scope_of_whole_module_rules):
                 _guarded(rule, crashes, rule.check_file, file)
         facts = _facts(path, module, file, is_test)
-        # The driver classes OSD003 may point at. A duplicate registration (OSD005) is
-        # rare, and registrations close a file: its position is found when needed.
-        anchors = anchor_nodes(module, [c.statement for c in facts.classes]) \
-            if file.reports or crashes or _registered_elsewhere(facts) else {}
+        # The driver classes OSD003 may point at, and the first one, which OSD050 points
+        # at (near the top: cheap), so that the project pass never parses a file again.
+        # A duplicate registration (OSD005) is rare, and registrations close a file: its
+        # position is found when needed.
+        anchored = [c.statement for c in facts.classes] \
+            if file.reports or crashes or _registered_elsewhere(facts) \
+            else _first_driver(facts) if "OSD050" in enabled and not is_test else []
+        anchors = anchor_nodes(module, anchored)
         positions = Positions(module, [*(r.node for r in file.reports), *comments,
                                        *anchors.values()])
         reported = [(_finding(path, report, positions), report.fix) for report in file.reports]
@@ -171,6 +175,11 @@ def _crash(path: str, code: str, error: str) -> Finding:
 def _suppressions(comment: cst.Comment, positions: Positions) -> list[Suppression]:
     start = positions.of(comment).start
     return parse_comment(comment.value, start.line, start.column + 1)
+
+
+def _first_driver(facts: FileFacts) -> list[int]:
+    return [next(c.statement for c in facts.classes if c.driver and not c.abstract)] \
+        if any(c.driver and not c.abstract for c in facts.classes) else []
 
 
 def _registered_elsewhere(facts: FileFacts) -> bool:

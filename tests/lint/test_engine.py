@@ -245,3 +245,17 @@ def test_an_edited_rule_never_serves_old_findings_from_the_cache():
         os.utime(rule, ns=(status.st_atime_ns, status.st_mtime_ns))
     assert cache.code_fingerprint() == before
     assert before in cache.Cache(Path("/tmp"), "0.1.0", "settings").folder.name
+
+
+def test_a_clean_untested_driver_is_placed_without_parsing_it_again(tmp_path, monkeypatch):
+    """OSD050 is often a clean file's only finding: the engine places the class it points
+    at while it has the tree, so the project pass parses nothing."""
+    driver = tmp_path / "drivers" / "orders_extractor_driver.py"
+    driver.parent.mkdir()
+    driver.write_text(CLEAN_EXTRACTOR)
+    settings = Settings(tmp_path, frozenset({"OSD050"}))
+    parse = cst.parse_module
+    calls = []
+    monkeypatch.setattr(cst, "parse_module", lambda *a, **k: calls.append(a) or parse(*a, **k))
+    outcome = Linter(rule_classes(), settings, cwd=tmp_path).run([driver])
+    assert [(f.code, f.line) for f in outcome.findings] == [("OSD050", 4)] and len(calls) == 1
