@@ -105,6 +105,9 @@ class Backend:
     aliases: tuple[str, ...] = ()
     default_port: int | None = None
     column_types: dict[str, str] | None = None  # for writers that create their table
+    # (precision, scale) of the widest DECIMAL a created column may declare; "decimal"
+    # in column_types is formatted with the precision and scale the values need.
+    decimal_limits: tuple[int, int] = (1000, 1000)
     complete: bool = True  # False: a skeleton the user fills in
     # osiris-gen adds its driver's scenario to check.yaml (templates/check/<name>.yaml.j2):
     # what `osiris-run check` has no default fixture for (servers, a transformer's query).
@@ -145,8 +148,9 @@ BACKENDS = (
         quoting="backticks", read_only_session="START TRANSACTION READ ONLY",
         upsert="INSERT ... ON DUPLICATE KEY UPDATE", bulk_load="batched executemany",
         test_fixture="mysql", check_scenario=True,
-        column_types=column_types("BOOLEAN", "BIGINT", "DOUBLE", "DECIMAL(38, 10)", "DATE",
-                                  "DATETIME(6)", "DATETIME(6)", "LONGTEXT", "VARCHAR(255)"),
+        decimal_limits=(65, 30),
+        column_types=column_types("BOOLEAN", "BIGINT", "DOUBLE", "DECIMAL({precision}, {scale})",
+                                  "DATE", "DATETIME(6)", "DATETIME(6)", "LONGTEXT", "VARCHAR(255)"),
     ),
     Backend(
         name="sqlite", title="SQLite",
@@ -165,8 +169,9 @@ BACKENDS = (
         quoting="double quotes", read_only_session="read_only=True connection",
         upsert="INSERT ... ON CONFLICT DO UPDATE", bulk_load="INSERT ... SELECT from the DataFrame",
         test_fixture="duckdb",
-        column_types=column_types("BOOLEAN", "BIGINT", "DOUBLE", "DECIMAL(38, 10)", "DATE",
-                                  "TIMESTAMP", "TIMESTAMPTZ", "VARCHAR", "VARCHAR"),
+        decimal_limits=(38, 38),
+        column_types=column_types("BOOLEAN", "BIGINT", "DOUBLE", "DECIMAL({precision}, {scale})",
+                                  "DATE", "TIMESTAMP", "TIMESTAMPTZ", "VARCHAR", "VARCHAR"),
     ),
     Backend(
         name="csv", title="CSV file",
