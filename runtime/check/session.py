@@ -3,8 +3,9 @@
 On the shared instance, as the runner would call it: the scenario run; a second
 run with other data (other input rows, or ``other_config`` for extractors); a
 run with no rows; one run per config key with that key left out; writers and
-transformers without inputs; the failing scenario; extractors with write
-statements on a copy of their embedded database. Two runs on fresh copies of
+transformers without inputs; the failing scenario; drivers that connect to a
+server, against one that never answers; extractors with write statements on a
+copy of their embedded database. Two runs on fresh copies of
 the driver give the reference for the second run. The rules judge the result."""
 
 from __future__ import annotations
@@ -23,6 +24,13 @@ from .fresh import FreshDriverUnavailable, fresh_driver
 from .observe import Run, observe_run
 from .reachability import HeldFrame, held_frames
 from .scenario import Scenario
+from .silent_server import (
+    NETWORK_CLIENTS,
+    SILENT_RUN,
+    SilentServer,
+    bounded,
+    silent_config,
+)
 from .subject import DriverUnderCheck
 
 QUERY_KEYS = ("query", "sql")
@@ -50,6 +58,8 @@ class Observations:
     missing_key_runs: list[tuple[str, Run]] = field(default_factory=list)
     without_input_runs: list[Run] = field(default_factory=list)
     failing_run: Run | None = None
+    silent_run: Run | None = None  # against a server that never answers (networked drivers)
+    silent_run_hung: bool = False  # still waiting when the check gave up on it
     probes: list[Probe] = field(default_factory=list)
     probes_unavailable: str | None = None
     new_frames: list[HeldFrame] = field(default_factory=list)  # held after the runs, not before
@@ -64,7 +74,7 @@ class Observations:
 
     def runs(self) -> list[Run]:
         """Every run made."""
-        optional = [self.other_run, self.empty_run, self.failing_run]
+        optional = [self.other_run, self.empty_run, self.failing_run, self.silent_run]
         return [self.scenario_run, *[r for r in optional if r], *self.fresh_runs,
                 *[r for _, r in self.missing_key_runs], *self.without_input_runs,
                 *[p.run for p in self.probes]]
@@ -98,6 +108,8 @@ def observe_driver(subject: DriverUnderCheck, scenario: Scenario, folder: Path) 
     if scenario.failing is not None:
         observations.failing_run = runs.call(
             "the failing run", scenario.merged(scenario.failing), runs.inputs(scenario.input))
+    if any(call.client in NETWORK_CLIENTS for call in observations.scenario_run.connects):
+        _silent_server_run(observations, runs)
     if extractor:
         _probe(observations, runs, folder)
     observations.new_frames = [held for held in held_frames(subject.shared, subject.cls)
@@ -140,6 +152,18 @@ def _fresh_runs(observations: Observations, runs: _Runs, config: dict[str, Any],
                 runs.inputs(frame), driver=driver))
     except FreshDriverUnavailable as reason:
         observations.fresh_unavailable = str(reason)
+
+
+def _silent_server_run(observations: Observations, runs: _Runs) -> None:
+    scenario = observations.scenario
+    with SilentServer() as server:
+        config = silent_config(scenario.merged(None), server.port)
+        if config is None:
+            return
+        observations.silent_run, finished = bounded(
+            lambda: runs.call(SILENT_RUN, config, runs.inputs(scenario.input)),
+            server.close)
+        observations.silent_run_hung = not finished
 
 
 def _probe(observations: Observations, runs: _Runs, folder: Path) -> None:

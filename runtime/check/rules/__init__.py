@@ -8,6 +8,7 @@ from ..model import RuleResult
 from ..session import Observations
 from . import (
     config_validated_first,
+    connection_timeout,
     dataframe_cache,
     error_handling,
     input_mutation,
@@ -21,7 +22,7 @@ from . import (
 
 RULE_MODULES = (missing_metric, return_shape, inputs_contract, no_print, input_mutation,
                 dataframe_cache, config_validated_first, error_handling, secret_exposure,
-                read_only_sql)
+                read_only_sql, connection_timeout)
 RULES = tuple(module.RULE for module in RULE_MODULES)
 
 
