@@ -1,6 +1,7 @@
 """Turn a generation request into rendered files (nothing touches the disk here).
 
-Every generated file comes from a Jinja template in ``osiris_driver_kit.templates``; this module
+Every generated file comes from a Jinja template in ``osiris_driver_kit.templates`` (but
+read_only_sql.py, a copy of contract/sql.py); this module
 only chooses the templates and hands them the catalogue's data. ``OSIRIS_GEN_TEMPLATES``
 names another folder of the same layout instead: the tests of ``osiris-gen update`` render
 with a changed copy, as a new kit release would.
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import jinja2
 
+from ..contract import sql as contract_sql
 from ..contract.targets import FACTS, Target, input_key
 from .catalogue import (
     METRICS,
@@ -35,6 +37,8 @@ from .imports import from_import, import_section
 from .naming import DriverNames
 
 SUPPORT_MODULE = "driver_safety"
+# The read-only SQL classifier beside it: contract/sql.py, copied as it is.
+CLASSIFIER_MODULE = "read_only_sql"
 # The scenarios of `osiris-run check` (runtime/check/project_check.py reads the same name).
 CHECK_FILE = "check.yaml"
 # The metrics the public spec schema lets loggingPolicy.metricsToCapture name.
@@ -96,6 +100,7 @@ def render(request: Request) -> Rendering:
                      Policy.CREATE_ONLY),
         RenderedFile(drivers / f"{SUPPORT_MODULE}.py",
                      render_template("support/driver_safety.py.j2", context)),
+        RenderedFile(drivers / f"{CLASSIFIER_MODULE}.py", classifier_source()),
         RenderedFile(drivers / f"{names.module}.py", render_template(template, context)),
     ]
     spec = request.components_dir / names.key / "spec.yaml" if request.components_dir else None
@@ -124,6 +129,14 @@ def render(request: Request) -> Rendering:
             Policy.ENTRY, key=names.key,
             preamble=render_template("check/check.yaml.j2", context)))
     return Rendering(rendered, backend)
+
+
+def classifier_source() -> str:
+    """contract/sql.py, to be copied into the drivers' package: their runtime guard
+    runs the very code osiris-lint's OSD031 judges queries with."""
+    header = ("# Copied by osiris-gen from osiris_driver_kit.contract.sql, the classifier "
+              "osiris-lint's\n# OSD031 uses; osiris-gen rewrites it, so change it there.\n")
+    return header + Path(contract_sql.__file__).read_text(encoding="utf-8")
 
 
 def check_file(drivers: Path) -> Path:

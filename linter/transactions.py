@@ -42,7 +42,7 @@ from .resources import (
     opened_kind,
     unwrap,
 )
-from .sql import parsed, statement_change
+from ..contract.sql import parsed, statement_change
 from .walk import calls_in, descendants
 
 DATABASE_WRITES = frozenset({"execute", "executemany", "executescript", "exec_driver_sql",
@@ -368,7 +368,7 @@ def _code(node: cst.CSTNode) -> str:
 
 
 def changes_database(sql: str) -> bool:
-    """Whether a statement of ``sql`` writes data or schema (linter/sql.py decides).
+    """Whether a statement of ``sql`` writes data or schema (contract/sql.py decides).
     Re-runnable setup does not count as a write that needs a rollback: ``CREATE ... IF
     NOT EXISTS``, session settings and transaction control; nor does ``COPY ... TO``."""
     return any(_writes(words) for words in parsed(sql))

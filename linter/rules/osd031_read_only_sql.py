@@ -11,7 +11,7 @@ from ..dataflow import ValueFlow, arguments_by_parameter, called_name, key
 from ..drivers import DriverClass, literal_string
 from ..held import EMPTY, Held, Labels
 from ..rule import Example, FileContext, Rule
-from ..sql import changes
+from ...contract.sql import changes
 from ..sql_text import (
     WRAPPING,
     composition_pieces,
@@ -58,9 +58,9 @@ pandas `read_sql` / `read_sql_query`, or duckdb `sql`:
   not hold a statement that changes data, schema, permissions or server state: INSERT,
   UPDATE, DELETE, MERGE, UPSERT, REPLACE INTO, DROP, CREATE, ALTER, TRUNCATE, GRANT,
   REVOKE, COPY, CALL, EXEC/EXECUTE, DO, ATTACH, DETACH, VACUUM, LOAD DATA, SELECT ... INTO,
-  INTO OUTFILE, PRAGMA assignments, and more (`linter/sql.py` has the list).
+  INTO OUTFILE, PRAGMA assignments, and more (`contract/sql.py` has the list).
 
-SQL is judged on tokens, never on substrings (`linter/sql.py`): comments and string
+SQL is judged on tokens, never on substrings (`contract/sql.py`): comments and string
 literals are removed, keywords are whole words, every statement of a multi-statement
 string is checked, and data-changing sub-statements (`WITH x AS (DELETE ...)`) count.
 
@@ -77,7 +77,7 @@ READ ONLY`, `PRAGMA query_only = ON`; session settings (`SET statement_timeout =
 psycopg composition (`sql.SQL("SELECT * FROM {}").format(sql.Identifier(t))`) is judged
 on its template: psycopg quotes its arguments. Decisions: `LOAD`/`INSTALL` of a duckdb
 extension and `LOCK` are accepted; statements that are not known to read (anything
-outside the lists in `linter/sql.py`) are not.
+outside the lists in `contract/sql.py`) are not.
 
 ## Fix
 ```python

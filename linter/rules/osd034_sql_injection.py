@@ -9,7 +9,7 @@ from ..drivers import DriverClass, parameter_names
 from ..held import NO_LABELS, Held, Labels
 from ..names import dotted
 from ..rule import Example, FileContext, Rule
-from ..sql import looks_like_statement
+from ...contract.sql import looks_like_statement
 from ..sql_text import (
     QUERY_KEYWORDS,
     WRAPPING,

@@ -1,19 +1,53 @@
-"""The generated drivers' read-only guard, on the module osiris-gen writes."""
+"""The generated drivers' read-only guard, on the modules osiris-gen writes: it runs
+the classifier osiris-lint's OSD031 uses (contract/sql.py, copied as read_only_sql.py),
+so the two judge every query alike."""
 
-import importlib.util
+import importlib
+import sys
+import uuid
+from pathlib import Path
 
 import pytest
-from osiris_driver_kit.generator.rendering import render_template
+from osiris_driver_kit.contract import sql
+from osiris_driver_kit.generator.rendering import classifier_source, render_template
+
+from ..lint.test_sql import CHANGING, READ_ONLY
 
 
 @pytest.fixture(scope="module")
 def safety(tmp_path_factory):
-    path = tmp_path_factory.mktemp("support") / "driver_safety.py"
-    path.write_text(render_template("support/driver_safety.py.j2", {}), encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("generated_driver_safety", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    root = tmp_path_factory.mktemp("support")
+    package = root / f"generated_{uuid.uuid4().hex[:8]}"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "read_only_sql.py").write_text(classifier_source(), encoding="utf-8")
+    (package / "driver_safety.py").write_text(
+        render_template("support/driver_safety.py.j2", {}), encoding="utf-8")
+    sys.path.insert(0, str(root))
+    try:
+        yield importlib.import_module(f"{package.name}.driver_safety")
+    finally:
+        sys.path.remove(str(root))
+
+
+def test_the_copied_classifier_is_the_contracts_own_code():
+    copied = classifier_source()
+    assert copied.endswith(Path(sql.__file__).read_text(encoding="utf-8"))
+    assert copied.startswith("# Copied by osiris-gen")
+
+
+@pytest.mark.parametrize("query", [
+    *(query for query in READ_ONLY if query.strip()),  # an empty string is no query
+    *(query for query, _ in CHANGING),
+    "SET search_path = s", "BEGIN", "USE db", "LOAD 'httpfs'",
+])
+def test_the_guard_and_osd031_give_the_same_verdict(safety, query):
+    change = sql.changes(query)
+    if change is None:
+        safety.validate_read_only(query)
+    else:
+        with pytest.raises(safety.ReadOnlyQueryError):
+            safety.validate_read_only(query)
 
 
 @pytest.mark.parametrize("query", [
@@ -29,6 +63,7 @@ def safety(tmp_path_factory):
     "PRAGMA table_info(t)",
     "SHOW TABLES",
     "SELECT * FROM t FOR UPDATE",
+    "SET search_path = reporting",  # sets up the reading session (as OSD031 judges it)
 ])
 def test_reading_statements_pass(safety, query):
     safety.validate_read_only(query)
@@ -37,18 +72,17 @@ def test_reading_statements_pass(safety, query):
 @pytest.mark.parametrize("query, kind", [
     ("SELECT 1; DROP TABLE t", "DROP"),
     ("DELETE FROM t", "DELETE"),
-    ("WITH x AS (DELETE FROM t RETURNING *) SELECT * FROM x", "DELETE"),
+    ("WITH x AS (DELETE FROM t RETURNING *) SELECT * FROM x", "DELETE in a sub-statement"),
     ("WITH a AS (SELECT 1) INSERT INTO t SELECT * FROM a", "INSERT"),
     ("SELECT * INTO copy FROM t", "SELECT ... INTO"),
-    ("SELECT * FROM t INTO OUTFILE '/tmp/t'", "SELECT ... INTO"),
-    ("REPLACE INTO t VALUES (1)", "REPLACE INTO"),
+    ("SELECT * FROM t INTO OUTFILE '/tmp/t'", "INTO OUTFILE"),
+    ("REPLACE INTO t VALUES (1)", "REPLACE"),
     ("LOAD DATA INFILE 'x' INTO TABLE t", "LOAD DATA"),
     ("EXPLAIN ANALYZE DELETE FROM t", "DELETE"),
-    ("PRAGMA query_only = OFF", "PRAGMA assignment"),
-    ("PRAGMA query_only(0)", "PRAGMA assignment"),
+    ("PRAGMA query_only = OFF", "PRAGMA query_only off"),
+    ("PRAGMA query_only(0)", "PRAGMA query_only off"),
     ("ATTACH 'x.db' AS x", "ATTACH"),
     ("COPY t TO '/tmp/t'", "COPY"),
-    ("SET search_path = evil", "SET"),
     ("CALL refresh()", "CALL"),
     # hidden from one dialect's lexing, visible to the other's
     ("SELECT 'a\\'; DROP TABLE t; --'", "DROP"),

@@ -2,7 +2,7 @@
 read-only is judged on tokens and statement kinds, never on substrings."""
 
 import pytest
-from osiris_driver_kit.linter.sql import MYSQL, changes, is_read_only, looks_like_statement, tokens
+from osiris_driver_kit.contract.sql import MYSQL, changes, is_read_only, looks_like_statement, tokens
 
 READ_ONLY = [
     "SELECT updated_at, created_by, REPLACE(name, 'a', 'b') FROM t -- drop later",
@@ -10,8 +10,6 @@ READ_ONLY = [
     'SELECT "insert", "update" FROM "drop"',
     "SELECT `delete` FROM `create`",
     "SELECT 1 /* DROP TABLE t; */",
-    "SELECT $$; DROP TABLE t$$",
-    "SELECT $body$ ; TRUNCATE t $body$ AS x",
     "SELECT * FROM t FOR UPDATE",
     "WITH recent AS (SELECT * FROM orders WHERE ts > now() - interval '1 day') SELECT * FROM recent",
     "WITH comment AS (SELECT 1), refresh(n) AS (SELECT 2) SELECT * FROM comment, refresh",
@@ -39,6 +37,9 @@ READ_ONLY = [
 
 CHANGING = [
     ("SELECT 1; DROP TABLE t", "DROP"),
+    # Dollar quotes are PostgreSQL's: MySQL reads $a$ as a name, then runs the DROP.
+    ("SELECT $$; DROP TABLE t$$", "DROP"),
+    ("SELECT $body$ ; TRUNCATE t $body$ AS x", "TRUNCATE"),
     ("WITH x AS (DELETE FROM t RETURNING *) SELECT * FROM x", "DELETE in a sub-statement"),
     ("WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x", "INSERT"),
     ("insert into t values (1)", "INSERT"),

@@ -15,32 +15,35 @@ read-only only if every way that lexes it completely finds only read-only statem
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 STANDARD, MYSQL = "standard", "mysql"
 
 # Statements that change data, schema, permissions or server state.
 CHANGING = frozenset({
-    "INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "REPLACE", "DROP", "CREATE", "ALTER",
-    "TRUNCATE", "GRANT", "REVOKE", "COPY", "CALL", "EXEC", "EXECUTE", "DO", "ATTACH", "DETACH",
-    "VACUUM", "RENAME", "COMMENT", "REINDEX", "CLUSTER", "REFRESH", "IMPORT", "EXPORT",
-    "CHECKPOINT", "FLUSH", "KILL", "SHUTDOWN", "OPTIMIZE", "ANALYZE", "ANALYSE", "UNLOAD",
-    "PURGE", "REPAIR", "SECURITY",
+    "INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "REPLACE", "DROP", "CREATE",
+    "ALTER", "TRUNCATE", "GRANT", "REVOKE", "COPY", "CALL", "EXEC", "EXECUTE", "DO",
+    "ATTACH", "DETACH", "VACUUM", "RENAME", "COMMENT", "REINDEX", "CLUSTER", "REFRESH",
+    "IMPORT", "EXPORT", "CHECKPOINT", "FLUSH", "KILL", "SHUTDOWN", "OPTIMIZE",
+    "ANALYZE", "ANALYSE", "UNLOAD", "PURGE", "REPAIR", "SECURITY",
 })
-# Statements that read, or only set up the reading session. Anything else is not read-only.
+# Statements that read, or only set up the reading session. Anything else is not
+# read-only.
 READING = frozenset({
-    "SELECT", "VALUES", "TABLE", "SHOW", "DESCRIBE", "DESC", "USE", "BEGIN", "START", "COMMIT",
-    "END", "ROLLBACK", "SAVEPOINT", "RELEASE", "ABORT", "FETCH", "MOVE", "CLOSE", "LISTEN",
-    "UNLISTEN", "DISCARD", "DEALLOCATE", "LOCK", "UNLOCK", "SUMMARIZE", "FROM", "PIVOT",
-    "UNPIVOT", "HELP", "INSTALL", "CHECKSUM", "SET", "RESET", "PRAGMA", "EXPLAIN", "WITH",
-    "PREPARE", "DECLARE", "LOAD",
+    "SELECT", "VALUES", "TABLE", "SHOW", "DESCRIBE", "DESC", "USE", "BEGIN", "START",
+    "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE", "ABORT", "FETCH", "MOVE",
+    "CLOSE", "LISTEN", "UNLISTEN", "DISCARD", "DEALLOCATE", "LOCK", "UNLOCK",
+    "SUMMARIZE", "FROM", "PIVOT", "UNPIVOT", "HELP", "INSTALL", "CHECKSUM", "SET",
+    "RESET", "PRAGMA", "EXPLAIN", "WITH", "PREPARE", "DECLARE", "LOAD",
 })
 _DATA_CHANGING = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE"})
 _SERVER_SCOPES = frozenset({"GLOBAL", "PERSIST", "PERSIST_ONLY"})
 _SERVER_RESETS = frozenset({"MASTER", "SLAVE", "REPLICA", "BINARY", "PERSIST", "QUERY"})
 # PRAGMAs that take an argument to say what to read, not a value to set.
 _QUERY_PRAGMAS = frozenset({
-    "TABLE_INFO", "TABLE_XINFO", "TABLE_LIST", "INDEX_INFO", "INDEX_XINFO", "INDEX_LIST",
-    "FOREIGN_KEY_LIST", "FOREIGN_KEY_CHECK", "INTEGRITY_CHECK", "QUICK_CHECK", "STORAGE_INFO",
+    "TABLE_INFO", "TABLE_XINFO", "TABLE_LIST", "INDEX_INFO", "INDEX_XINFO",
+    "INDEX_LIST", "FOREIGN_KEY_LIST", "FOREIGN_KEY_CHECK", "INTEGRITY_CHECK",
+    "QUICK_CHECK", "STORAGE_INFO",
 })
 _WRITING_PRAGMAS = frozenset({"OPTIMIZE", "INCREMENTAL_VACUUM", "WAL_CHECKPOINT"})
 _TRUE = frozenset({"ON", "1", "TRUE", "YES"})
@@ -51,21 +54,23 @@ _NUMBER = re.compile(r"[0-9][0-9.]*")
 _DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
 _OBJECTS = frozenset({
     "TABLE", "VIEW", "INDEX", "SCHEMA", "DATABASE", "SEQUENCE", "FUNCTION", "PROCEDURE",
-    "TRIGGER", "TEMP", "TEMPORARY", "UNIQUE", "MATERIALIZED", "OR", "IF", "EXTENSION", "TYPE",
-    "ROLE", "USER", "COLUMN",
+    "TRIGGER", "TEMP", "TEMPORARY", "UNIQUE", "MATERIALIZED", "OR", "IF", "EXTENSION",
+    "TYPE", "ROLE", "USER", "COLUMN",
 })
-# Statement keywords, and the keywords one of which must follow for text to look like SQL
-# (an empty set: the keyword alone is enough).
+# Statement keywords, and the keywords one of which must follow for text to look like
+# SQL (an empty set: the keyword alone is enough).
 _CONFIRMED_BY: dict[str, frozenset[str]] = {
-    "SELECT": frozenset({"FROM"}), "INSERT": frozenset({"INTO"}), "UPDATE": frozenset({"SET"}),
-    "DELETE": frozenset({"FROM"}), "MERGE": frozenset({"INTO"}), "REPLACE": frozenset({"INTO"}),
-    "UPSERT": frozenset({"INTO"}), "WITH": frozenset({"AS"}), "COPY": frozenset({"FROM", "TO"}),
+    "SELECT": frozenset({"FROM"}), "INSERT": frozenset({"INTO"}),
+    "UPDATE": frozenset({"SET"}), "DELETE": frozenset({"FROM"}),
+    "MERGE": frozenset({"INTO"}), "REPLACE": frozenset({"INTO"}),
+    "UPSERT": frozenset({"INTO"}), "WITH": frozenset({"AS"}),
+    "COPY": frozenset({"FROM", "TO"}),
     "CREATE": _OBJECTS, "DROP": _OBJECTS, "ALTER": _OBJECTS, "TRUNCATE": frozenset(),
     "GRANT": frozenset({"ON", "TO"}), "REVOKE": frozenset({"ON", "FROM"}),
     "PRAGMA": frozenset(), "ATTACH": frozenset({"AS", "DATABASE"}),
 }
 _VALUE = "'"  # the token left where a string literal or quoted identifier was
-_UNTERMINATED = "unterminated string or comment"
+UNTERMINATED = "unterminated string or comment"
 
 
 class _Unterminated(Exception):
@@ -82,7 +87,7 @@ def changes(text: str) -> str | None:
         except _Unterminated:
             continue
     if not lexed:
-        return _UNTERMINATED
+        return UNTERMINATED
     for words in lexed:
         for statement in statements(words):
             if reason := statement_change(statement):
@@ -126,7 +131,8 @@ def _lex(text: str, dialect: str) -> list[str]:
             i = size if end < 0 else end + 1
         elif mysql and text.startswith("/*!", i):
             version = _NUMBER.match(text, i + 3)
-            i, executable = version.end() if version else i + 3, True  # MySQL runs /*! ... */
+            # MySQL runs what is inside /*! ... */
+            i, executable = version.end() if version else i + 3, True
         elif mysql and executable and text.startswith("*/", i):
             i, executable = i + 2, False
         elif text.startswith("/*", i):
@@ -134,7 +140,7 @@ def _lex(text: str, dialect: str) -> list[str]:
         elif char in "'\"`":
             i = _quoted_end(text, i, backslashes=mysql and char != "`")
             found.append(_VALUE)
-        elif char == "$" and (tag := _DOLLAR_TAG.match(text, i)):
+        elif char == "$" and not mysql and (tag := _DOLLAR_TAG.match(text, i)):
             end = text.find(tag.group(0), tag.end())
             if end < 0:
                 raise _Unterminated
@@ -142,7 +148,8 @@ def _lex(text: str, dialect: str) -> list[str]:
             found.append(_VALUE)
         elif word := _WORD.match(text, i):
             i = word.end()
-            if word.group(0) in ("E", "e") and text.startswith("'", i):  # E'...' escapes
+            escaped = word.group(0) in ("E", "e") and text.startswith("'", i)
+            if escaped:  # E'...' takes backslash escapes
                 i = _quoted_end(text, i, backslashes=True)
                 found.append(_VALUE)
             else:
@@ -205,7 +212,7 @@ def statements(words: list[str]) -> list[list[str]]:
 
 def statement_change(words: list[str]) -> str | None:
     """Why one statement's tokens change something, or None if it only reads."""
-    for before, after in zip(words, words[1:], strict=False):
+    for before, after in pairwise(words):
         if before == "(" and after in _DATA_CHANGING:
             return f"{after} in a sub-statement"
     words = _without_leading_parens(words)
@@ -294,7 +301,8 @@ def _pragma(words: list[str]) -> str | None:
 
 
 def _select_into(words: list[str]) -> str | None:
-    """``SELECT ... INTO new_table`` and ``INTO OUTFILE``; ``INTO @variable`` only sets a variable."""
+    """``SELECT ... INTO new_table`` and ``INTO OUTFILE``; ``INTO @variable`` only sets
+    a variable."""
     depth = 0
     for index, word in enumerate(words):
         if word == "(":
@@ -324,7 +332,8 @@ def _disables_read_only(words: list[str]) -> bool:
 
 def looks_like_statement(text: str) -> bool:
     """Whether ``text`` starts like a SQL statement: a statement keyword written all
-    upper or all lower case (``SELECT``, ``select``; a sentence's ``Select`` is not one),
+    upper or all lower case (``SELECT``, ``select``; a sentence's ``Select`` is not
+    one),
     followed somewhere by a keyword that confirms it (``SELECT ... FROM``,
     ``INSERT INTO``, ``UPDATE ... SET``, ``CREATE TABLE``...)."""
     try:
