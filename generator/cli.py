@@ -16,9 +16,10 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
+from ..contract.rules import CATEGORIES
 from ..contract.targets import Target
 from ..linter import __version__
-from .catalogue import BACKENDS, CATEGORIES, canonical_name
+from .catalogue import BACKENDS, canonical_name
 from .errors import GenerationError
 from .filewriter import WRITES, Action
 from .generation import Outcome, generate

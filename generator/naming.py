@@ -11,8 +11,8 @@ import keyword
 import re
 from dataclasses import dataclass
 
+from ..contract.rules import CATEGORIES
 from ..contract.targets import Target
-from .catalogue import CATEGORIES
 from .errors import UsageError
 
 _SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")

@@ -1,7 +1,7 @@
 """Turn a generation request into rendered files (nothing touches the disk here).
 
 Every generated file comes from a Jinja template in ``osiris_driver_kit.templates`` (but
-read_only_sql.py, a copy of contract/sql.py); this module
+the copies of contract modules, COPIED_CONTRACT); this module
 only chooses the templates and hands them the catalogue's data. ``OSIRIS_GEN_TEMPLATES``
 names another folder of the same layout instead: the tests of ``osiris-gen update`` render
 with a changed copy, as a new kit release would.
@@ -14,16 +14,18 @@ import functools
 import hashlib
 import json
 import os
+import types
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
 import jinja2
 
+from ..contract import secrets as contract_secrets
 from ..contract import sql as contract_sql
+from ..contract.rules import ROW_METRICS
 from ..contract.targets import FACTS, Target, input_key
 from .catalogue import (
-    METRICS,
     REPLACING_MODES,
     SPEC_MODES,
     WRITE_MODE,
@@ -37,8 +39,9 @@ from .imports import from_import, import_section
 from .naming import DriverNames
 
 SUPPORT_MODULE = "driver_safety"
-# The read-only SQL classifier beside it: contract/sql.py, copied as it is.
-CLASSIFIER_MODULE = "read_only_sql"
+# Contract modules copied as they are beside it (stdlib only), by the name the drivers
+# import them by: the runtime guard and mask_secrets run the code osiris-lint judges with.
+COPIED_CONTRACT = {"read_only_sql": contract_sql, "secret_names": contract_secrets}
 # The scenarios of `osiris-run check` (runtime/check/project_check.py reads the same name).
 CHECK_FILE = "check.yaml"
 # The metrics the public spec schema lets loggingPolicy.metricsToCapture name.
@@ -100,7 +103,8 @@ def render(request: Request) -> Rendering:
                      Policy.CREATE_ONLY),
         RenderedFile(drivers / f"{SUPPORT_MODULE}.py",
                      render_template("support/driver_safety.py.j2", context)),
-        RenderedFile(drivers / f"{CLASSIFIER_MODULE}.py", classifier_source()),
+        *(RenderedFile(drivers / f"{name}.py", contract_copy(module))
+          for name, module in COPIED_CONTRACT.items()),
         RenderedFile(drivers / f"{names.module}.py", render_template(template, context)),
     ]
     spec = request.components_dir / names.key / "spec.yaml" if request.components_dir else None
@@ -131,12 +135,11 @@ def render(request: Request) -> Rendering:
     return Rendering(rendered, backend)
 
 
-def classifier_source() -> str:
-    """contract/sql.py, to be copied into the drivers' package: their runtime guard
-    runs the very code osiris-lint's OSD031 judges queries with."""
-    header = ("# Copied by osiris-gen from osiris_driver_kit.contract.sql, the classifier "
-              "osiris-lint's\n# OSD031 uses; osiris-gen rewrites it, so change it there.\n")
-    return header + Path(contract_sql.__file__).read_text(encoding="utf-8")
+def contract_copy(module: types.ModuleType) -> str:
+    """A contract module's source as the drivers' package holds it."""
+    header = (f"# Copied by osiris-gen from {module.__name__},\n"
+              "# the code osiris-lint judges with. osiris-gen rewrites this file.\n")
+    return header + Path(module.__file__).read_text(encoding="utf-8")
 
 
 def check_file(drivers: Path) -> Path:
@@ -176,7 +179,7 @@ def _spec_facts(backend: Backend, category: str, target: Target) -> dict:
     """What the component spec says about the configuration: every setting, the ones a
     step must give, the secrets and the fields a connection reference provides."""
     connection, step = backend.settings, backend.step_settings[category]
-    metric = METRICS[category]
+    metric = ROW_METRICS[category]
     return {
         "mode": SPEC_MODES[category],
         "settings": tuple(_described(s, target) for s in (*connection, *step)),
@@ -209,12 +212,15 @@ def template_folder() -> Path:
 
 
 def templates_digest() -> str:
-    """SHA-256 of the template set (names and bytes): the record says what rendered a file."""
+    """SHA-256 of the template set and the copied contract modules (names and bytes):
+    the record says what rendered a file."""
     folder = template_folder()
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*.j2")):
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
+    for name, module in COPIED_CONTRACT.items():
+        digest.update(name.encode() + b"\0" + contract_copy(module).encode() + b"\0")
     return digest.hexdigest()
 
 

@@ -8,13 +8,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePath
 
+from ..contract.rules import CATEGORIES, EXTRACTOR, TRANSFORMER, WRITER
 from ..contract.targets import FACTS, Target, TargetFacts
 
-EXTRACTOR, WRITER, TRANSFORMER = "extractor", "writer", "transformer"
-KNOWN = frozenset({EXTRACTOR, WRITER, TRANSFORMER})
-ALL = frozenset({EXTRACTOR, WRITER, TRANSFORMER, None})  # None: category unknown
-
-DEFAULT_METRICS = {EXTRACTOR: "rows_read", WRITER: "rows_written", TRANSFORMER: "rows_processed"}
+KNOWN = frozenset(CATEGORIES)
+ALL = frozenset({*CATEGORIES, None})  # None: category unknown
 
 _CLASS_SUFFIXES = {"ExtractorDriver": EXTRACTOR, "WriterDriver": WRITER,
                    "TransformerDriver": TRANSFORMER, "ProcessorDriver": TRANSFORMER}

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..contract.rules import ROW_METRICS
 from ..contract.targets import Target, detect_target
-from .categories import DEFAULT_METRICS
 from .pythons import RUNNING, Version, parse_version
 from .settings import ConfigError, Settings, select_codes
 
@@ -30,7 +30,7 @@ class FileConfig:
     extend_select: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
-    metric_names: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_METRICS))
+    metric_names: dict[str, str] = field(default_factory=lambda: dict(ROW_METRICS))
     target: str | None = None
     target_version: Version | None = None
 
@@ -213,8 +213,8 @@ def _checked(path: Path, key: str, value: Any) -> Any:
     if not isinstance(value, dict) or not all(isinstance(v, str) and v for v in value.values()):
         raise ConfigError(f"{where} must map categories to metric names, e.g. "
                           f"extractor = \"rows_read\"")
-    unknown = set(value) - set(DEFAULT_METRICS)
+    unknown = set(value) - set(ROW_METRICS)
     if unknown:
         raise ConfigError(f"{where}: unknown category {sorted(unknown)[0]!r}; "
-                          f"categories: {', '.join(DEFAULT_METRICS)}")
-    return {**DEFAULT_METRICS, **value}
+                          f"categories: {', '.join(ROW_METRICS)}")
+    return {**ROW_METRICS, **value}

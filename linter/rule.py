@@ -17,6 +17,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ..contract.rules import BY_CODE, CATEGORIES, ContractRule
 from .categories import ALL
 
 if TYPE_CHECKING:
@@ -116,6 +117,15 @@ class Rule:
     INVALID: ClassVar[list[Example]] = []
     reported_by_engine: ClassVar[bool] = False  # OSD900-903: no hooks, the engine reports them
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A rule of the contract takes its name and categories from contract/rules.py,
+        as osiris-run check's rules do."""
+        super().__init_subclass__(**kwargs)
+        identity = BY_CODE.get(cls.__dict__.get("code", ""))
+        if identity is not None:
+            cls.name = identity.name
+            cls.applies_to = _applies_to(identity)
+
     def visit(self, node: Any, file: FileContext, driver: DriverClass | None) -> None:
         """Called for each subscribed node; ``driver`` is the enclosing driver class, if any."""
 
@@ -124,6 +134,13 @@ class Rule:
 
     def check_file(self, file: FileContext) -> None:
         """Called once per file after the walk and the driver checks."""
+
+
+def _applies_to(identity: ContractRule) -> frozenset[str | None]:
+    """The categories, and None (a class whose category is unknown) for a rule of every
+    driver that does not need the category."""
+    every = identity.categories == frozenset(CATEGORIES) and not identity.needs_category
+    return identity.categories | {None} if every else identity.categories
 
 
 class ProjectRule(Rule, ABC):

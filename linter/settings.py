@@ -9,8 +9,9 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from ..contract.components import ComponentSpec
+from ..contract.rules import ROW_METRICS
 from ..contract.targets import FACTS, Target, TargetFacts
-from .categories import DEFAULT_METRICS, Naming
+from .categories import Naming
 from .pythons import RUNNING, Version
 
 
@@ -24,7 +25,7 @@ class Settings:
     enabled: frozenset[str]
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
     exclude: tuple[str, ...] = ()
-    metric_names: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_METRICS))
+    metric_names: dict[str, str] = field(default_factory=lambda: dict(ROW_METRICS))
     report_unused_suppressions: bool = False
     target: Target = Target.CONTRACT
     target_reason: str = "default"  # why this target applies, for the output

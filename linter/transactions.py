@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from ..contract.sql import parsed, statement_change
 from .drivers import DriverClass, assigned_value, literal_string
 from .literals import template_text
 from .names import ImportMap, dotted
@@ -42,7 +43,6 @@ from .resources import (
     opened_kind,
     unwrap,
 )
-from ..contract.sql import parsed, statement_change
 from .walk import calls_in, descendants
 
 DATABASE_WRITES = frozenset({"execute", "executemany", "executescript", "exec_driver_sql",

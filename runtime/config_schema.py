@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..contract.components import ComponentSpec
-from .masking import is_secret_key
+from ..contract.secrets import is_secret_name
 from .pipeline import did_you_mean
 
 RUNTIME_KEYS = ("connection", "resolved_connection")
@@ -82,7 +82,7 @@ def _instance(schema: Mapping[str, Any], config: Mapping[str, Any],
 def _describe(error: Any, schema: Mapping[str, Any]) -> str:
     path = list(error.absolute_path)
     key = f"config key {_dotted(path)!r}" if path else "config"
-    secret = any(is_secret_key(part) for part in path)
+    secret = any(is_secret_name(part) for part in path)
     kind, allowed = error.validator, error.validator_value
     if kind == "required":
         missing = [k for k in allowed if isinstance(error.instance, Mapping) and k not in error.instance]

@@ -24,16 +24,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import quote, quote_plus
 
+from ..contract.secrets import is_secret_name
+
 MASK = "***"
 MIN_SECRET_LENGTH = 4  # shorter values would mask ordinary words; masked by place only
-
-# Secret key names, compared without case or separators: contained anywhere ...
-SECRET_WORDS = (
-    "password", "passwd", "pwd", "secret", "token",
-    "apikey", "privatekey", "accesskey", "credential",
-)
-# ... or standing as a whole word of the key (``pass``, ``db_auth``; not ``passenger``).
-SECRET_KEY_PARTS = frozenset({"pass", "auth", "authorization"})
 
 # Entries whose value is a secret, in text: key=value of DSNs and query strings, and
 # 'key': value of a dict's repr() or JSON (so even a one-letter password is masked there).
@@ -45,16 +39,6 @@ _DSN_VALUE_END = re.compile(r"[\s;&,'\"]")
 _URL_USERINFO = re.compile(r"://[^/@\s?#:]*:([^/@\s?#]+)@")
 
 
-def is_secret_key(key: object) -> bool:
-    if not isinstance(key, str):
-        return False
-    folded = re.sub(r"[^a-z0-9]", "", key.lower())
-    if any(word in folded for word in SECRET_WORDS):
-        return True
-    words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", key).lower()
-    return any(part in SECRET_KEY_PARTS for part in re.split(r"[^a-z0-9]+", words))
-
-
 def secret_values(data: Any) -> set[str]:
     """Every string (or number) stored under a secret key, at any depth."""
     found: set[str] = set()
@@ -63,7 +47,7 @@ def secret_values(data: Any) -> set[str]:
         item = pending.pop()
         if isinstance(item, Mapping):
             for key, value in item.items():
-                if is_secret_key(key) and isinstance(value, (str, int, float)) and str(value):
+                if is_secret_name(key) and isinstance(value, (str, int, float)) and str(value):
                     found.add(str(value))
                 else:
                     pending.append(value)
@@ -114,7 +98,7 @@ class SecretMasker:
             return self.text(value)
         if isinstance(value, Mapping):
             return {
-                key: MASK if is_secret_key(key) and item not in (None, "") else self.value(item)
+                key: MASK if is_secret_name(key) and item not in (None, "") else self.value(item)
                 for key, item in value.items()
             }
         if isinstance(value, (list, tuple)):

@@ -30,6 +30,7 @@ from typing import Any, Protocol
 
 import yaml
 
+from ..contract.rules import ROW_METRICS
 from ..contract.targets import Target
 from .capture import captured_output
 from .context import PipelineContext, RunContext
@@ -42,7 +43,6 @@ from .planning import PlannedStep, RunPlan
 from .runlog import RunLog, to_json
 from .signals import RunTerminated, termination_as_exception
 
-ROW_METRICS = ("rows_read", "rows_written", "rows_processed")
 RECORD_FILES = ("events.jsonl", "metrics.jsonl", "run.log")
 RECORDS_HOME = ".osiris"  # the default runs folder is .osiris/runs
 # How a run ended -> its exit code; a step's status is one of these or "not run".
@@ -313,7 +313,7 @@ def _row_count(result: dict[str, Any], log: RunLog, step_id: str) -> int | None:
     if frame is not None:
         return len(frame)
     for metric in reversed(log.metrics):
-        if metric["step_id"] == step_id and metric["metric"] in ROW_METRICS:
+        if metric["step_id"] == step_id and metric["metric"] in ROW_METRICS.values():
             value = metric["value"]
             return int(value) if isinstance(value, (int, float)) else None
     return None

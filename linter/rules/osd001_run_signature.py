@@ -17,7 +17,6 @@ STRING_DICT_ANNOTATION = re.compile(r"(builtins\.|typing\.)?(dict|Dict)(\[.*\])?
 
 class RunSignature(Rule):
     code = "OSD001"
-    name = "run-signature"
     skips_opaque_run = False  # a base class's abstract run still fixes the signature
     message = "{problem}; the contract's signature is run(self, step_id, config, inputs, ctx) -> dict"
     explanation = """

@@ -15,7 +15,6 @@ PLACEHOLDERS = {categories.EXTRACTOR: "{source}", categories.WRITER: "{destinati
 
 class FileNaming(Rule):
     code = "OSD002"
-    name = "file-naming"
     message = "{problem}"
     explanation = """
 ## What it checks

@@ -18,7 +18,6 @@ from ..walk import descendants
 
 class UnregisteredDriver(ProjectRule):
     code = "OSD003"
-    name = "unregistered-driver"
     message = "{detail}"
     fixable = True
     explanation = """

@@ -18,7 +18,6 @@ CLASS_LEVEL_CALL = ("DriverRegistry.register is called on the class, but osiris-
 
 class RegistrationForm(Rule):
     code = "OSD004"
-    name = "registration-form"
     message = "{problem}; {wanted}"
     fixable = True
     explanation = """

@@ -8,7 +8,6 @@ from ..rule import Example, ProjectRule
 
 class DuplicateRegistration(ProjectRule):
     code = "OSD005"
-    name = "duplicate-registration"
     message = "{detail}"
     explanation = """
 ## What it checks

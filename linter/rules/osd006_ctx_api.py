@@ -36,7 +36,6 @@ UNGUARDED = (" of osiris-pipeline (its ctx has only log_metric and output_dir)",
 
 class CtxApi(Rule):
     code = "OSD006"
-    name = "ctx-api"
     message = "{use} is not part of the run context{why}; {offers}"
     explanation = """
 ## What it checks

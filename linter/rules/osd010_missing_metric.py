@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ..categories import KNOWN
 from ..drivers import DriverClass, ctx_name
 from ..metrics import EMITTED, MetricPaths, metrics_emitted
 from ..rule import Example, FileContext, Rule
@@ -10,10 +9,8 @@ from ..rule import Example, FileContext, Rule
 
 class MissingMetric(Rule):
     code = "OSD010"
-    name = "missing-metric"
     message = "{where} without ctx.log_metric(\"{metric}\", ...) on every path before it{hint}; " \
               "the contract wants the {category}'s metric emitted before every return"
-    applies_to = KNOWN
     explanation = """
 ## What it checks
 That every normal exit of a driver's `run` (each `return`, and falling off the end) is

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..categories import KNOWN, WRITER, with_article
+from ..categories import WRITER, with_article
 from ..drivers import DriverClass, ctx_name
 from ..findings import Fix
 from ..names import ImportMap, assignment_targets
@@ -21,9 +21,7 @@ FRAME_METHODS = frozenset({"fetchdf", "fetch_df", "df", "to_pandas", "to_df", "r
 
 class ReturnShape(Rule):
     code = "OSD011"
-    name = "return-shape"
     message = "{where} {what}; {category} must return {wanted} on every path"
-    applies_to = KNOWN
     fixable = True
     explanation = """
 ## What it checks

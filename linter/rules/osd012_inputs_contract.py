@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ...contract.targets import INPUT_PREFIX
-from ..categories import EXTRACTOR, KNOWN, with_article
+from ..categories import EXTRACTOR, with_article
 from ..drivers import DriverClass, inputs_name, literal_string, subscript_index
 from ..inputs_checks import InputsChecks, called_function, module_functions, receiving_parameter
 from ..rule import Example, FileContext, Rule
@@ -17,9 +17,7 @@ READS = {SUBSCRIPT: "subscripts", ATTRIBUTE: "reads an attribute of", CALLED: "c
 
 class InputsContract(Rule):
     code = "OSD012"
-    name = "inputs-contract"
     message = "{problem}"
-    applies_to = KNOWN
     explanation = """
 ## What it checks
 - **Extractors** must not read `inputs` at all: subscripting it, calling any of its

@@ -31,7 +31,6 @@ INSTEAD = {True: "use ctx.log_event(...) instead",  # by whether the target's ct
 
 class NoPrint(Rule):
     code = "OSD020"
-    name = "no-print"
     message = "{call} writes to {stream}; the contract forbids output on stdout/stderr, " \
               "{instead}"
     whole_module = True

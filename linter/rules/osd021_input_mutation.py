@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..categories import TRANSFORMER, WRITER
 from ..dataflow import ValueFlow, key
 from ..drivers import DriverClass, parameter_names
 from ..findings import Fix
@@ -18,10 +17,8 @@ DICT_METHODS_IN_PLACE = frozenset({"pop", "popitem", "update", "clear", "setdefa
 
 class InputMutation(Rule):
     code = "OSD021"
-    name = "input-mutation"
     message = "{what} changes {subject} in place; the contract says never modify inputs: " \
               "work on a copy (df = inputs[\"df\"].copy())"
-    applies_to = frozenset({WRITER, TRANSFORMER})
     fixable = True
     explanation = """
 ## What it checks

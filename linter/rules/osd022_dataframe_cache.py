@@ -26,7 +26,6 @@ SHARED = " (a registered driver is one instance, shared by every run)"
 
 class DataframeCache(Rule):
     code = "OSD022"
-    name = "dataframe-cache"
     message = "{what}: state that outlives the run{shared}; the contract says never cache " \
               "between runs: {remedy}"
     whole_module = True

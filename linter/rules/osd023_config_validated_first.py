@@ -13,7 +13,6 @@ from ..walk import descendants
 
 class ConfigValidatedFirst(Rule):
     code = "OSD023"
-    name = "config-validated-first"
     message = "run begins with {first}, not with validating {config}; the contract wants " \
               "configuration validated first: {config} passed to a validate/_validate call, " \
               "or an if on {config} (or on values just read from it) that raises, before any " \

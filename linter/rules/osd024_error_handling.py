@@ -26,7 +26,6 @@ WANTED = {  # by whether the target's ctx has log_event
 
 class ErrorHandling(Rule):
     code = "OSD024"
-    name = "error-handling"
     message = "{problem}; {wanted}"
     explanation = """
 ## What it checks

@@ -11,7 +11,6 @@ from ..rule import Example, FileContext, Rule
 
 class ResourceCleanup(Rule):
     code = "OSD025"
-    name = "resource-cleanup"
     message = "{call} opens {kind} that {problem}; the contract wants connections, cursors, " \
               "engines, sessions and files closed by a `with` or in a `finally` block"
     explanation = """

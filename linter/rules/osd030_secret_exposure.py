@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from ...contract.secrets import is_secret_name
 from ..dataflow import ValueFlow, anchor, called_name, key
 from ..drivers import DriverClass, literal_string, parameter_names
 from ..filestate import PerFile
@@ -16,14 +17,6 @@ from ..metrics import self_method_called
 from ..names import dotted
 from ..rule import Example, FileContext, Rule
 
-# The runtime's secret words (runtime/masking.py), compared without case or separators.
-SECRET_WORDS = ("password", "passwd", "pwd", "secret", "token", "apikey", "privatekey",
-                "accesskey")
-# Names that mention a secret but hold something else: token_count, password_file, token_url.
-NOT_SECRET_ENDINGS = ("count", "file", "path", "name", "type", "len", "length", "url", "uri",
-                      "endpoint", "hash", "id", "expiry", "expires", "ttl", "env", "var",
-                      "field", "required", "set", "tokens", "secrets", "usage", "limit", "size",
-                      "timeout", "version", "format")
 WHOLE_DICTS = ("config", "resolved_connection")  # they hold the connection's secrets
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical",
                          "fatal", "log"})
@@ -38,14 +31,8 @@ PASSING_CALLS = frozenset({"str", "repr", "format", "dict", "dumps", "pformat",
 _MASKED = re.compile(r"\*+")
 
 
-def is_secret_key(name: str) -> bool:
-    folded = re.sub(r"[^a-z0-9]", "", name.lower())
-    return any(word in folded for word in SECRET_WORDS) and not folded.endswith(NOT_SECRET_ENDINGS)
-
-
 class SecretExposure(Rule):
     code = "OSD030"
-    name = "secret-exposure"
     message = "{what} reaches {sink}; the contract says never log passwords: mask them " \
               "as \"***\" (or pass them through a mask/redact function)"
     whole_module = True
@@ -337,7 +324,7 @@ class _Secrets(ValueFlow):
     def analyse(self, function: cst.FunctionDef, start: Held = EMPTY):
         self.analysed.add(function)
         own = {(name, name) for name in parameter_names(function)
-               if name in WHOLE_DICTS or is_secret_key(name)}
+               if name in WHOLE_DICTS or is_secret_name(name)}
         return super().analyse(function, start.union(Held.of(own)))
 
     def module_state(self, body) -> Held:
@@ -425,7 +412,7 @@ class _Secrets(ValueFlow):
             labels = self.labels(element.value, state)
             found |= labels
             name = literal_string(element.key)
-            masked = masked or (name is not None and is_secret_key(name) and not labels)
+            masked = masked or (name is not None and is_secret_name(name) and not labels)
         if masked:
             spread -= set(WHOLE_DICTS)
         return frozenset(found | spread)
@@ -447,7 +434,7 @@ class _Secrets(ValueFlow):
 def _by_key(name: str) -> Labels:
     if name in WHOLE_DICTS:
         return frozenset({name})
-    return frozenset({name}) if is_secret_key(name) else NO_LABELS
+    return frozenset({name}) if is_secret_name(name) else NO_LABELS
 
 
 def _describe(labels: Labels) -> str:

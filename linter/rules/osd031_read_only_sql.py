@@ -6,12 +6,11 @@ from itertools import islice, product
 
 import libcst as cst
 
-from ..categories import EXTRACTOR
+from ...contract.sql import changes
 from ..dataflow import ValueFlow, arguments_by_parameter, called_name, key
 from ..drivers import DriverClass, literal_string
 from ..held import EMPTY, Held, Labels
 from ..rule import Example, FileContext, Rule
-from ...contract.sql import changes
 from ..sql_text import (
     WRAPPING,
     composition_pieces,
@@ -34,10 +33,8 @@ MOST_TEXTS = 8  # combinations of one composed text judged beyond those covering
 
 class ReadOnlySql(Rule):
     code = "OSD031"
-    name = "read-only-sql"
     message = "{call}(...) runs {what}; an extractor must only read, and must check SQL " \
               "that is not a literal with a read_only validator before running it"
-    applies_to = frozenset({EXTRACTOR})
     explanation = """
 ## What it checks
 In an extractor's `run` and the helper methods it calls one level deep, every query

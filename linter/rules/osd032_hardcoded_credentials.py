@@ -43,7 +43,6 @@ def url_password(text: str) -> str | None:
 
 class HardcodedCredentials(Rule):
     code = "OSD032"
-    name = "hardcoded-credentials"
     message = "{what} is written into the source; the contract wants secrets taken from " \
               "config[\"resolved_connection\"] (filled from the environment), never literals"
     whole_module = True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ..categories import EXTRACTOR, WRITER
 from ..drivers import DriverClass
 from ..rule import Example, FileContext, Rule
 from ..timeouts import TimeoutCheck
@@ -10,10 +9,8 @@ from ..timeouts import TimeoutCheck
 
 class ConnectionTimeout(Rule):
     code = "OSD033"
-    name = "connection-timeout"
     message = "{call}(...) has no connect timeout; the contract wants connection timeouts " \
               "handled, pass {advice}"
-    applies_to = frozenset({EXTRACTOR, WRITER})
     explanation = """
 ## What it checks
 That every database or HTTP connect call in an extractor's or writer's `run`, and in the

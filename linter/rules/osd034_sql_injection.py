@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ...contract.sql import looks_like_statement
 from ..dataflow import ValueFlow, called_name, key
 from ..drivers import DriverClass, parameter_names
 from ..held import NO_LABELS, Held, Labels
 from ..names import dotted
 from ..rule import Example, FileContext, Rule
-from ...contract.sql import looks_like_statement
 from ..sql_text import (
     QUERY_KEYWORDS,
     WRAPPING,
@@ -33,7 +33,6 @@ SQL_ENTRIES = tuple(f"[{name!r}]" for name in QUERY_KEYWORDS)  # config["query"]
 
 class SqlInjection(Rule):
     code = "OSD034"
-    name = "sql-injection"
     message = "SQL text built with {how} from {sources} without quoting; quote identifiers " \
               "(sql.Identifier, quote_ident) and pass values as bind parameters (%s, ?, :name)"
     explanation = """

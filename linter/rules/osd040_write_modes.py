@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ...contract.targets import Target
-from ..categories import WRITER
 from ..drivers import DriverClass
 from ..rule import Example, FileContext, Rule
 from ..write_modes import ALIASES, WriteModeAnalysis
@@ -11,10 +10,8 @@ from ..write_modes import ALIASES, WriteModeAnalysis
 
 class WriteModes(Rule):
     code = "OSD040"
-    name = "write-modes"
     message = "{problem}; {wanted} wants writers to handle {field} {modes} (upsert by the " \
               "configured key columns) and to reject any other value with an error"
-    applies_to = frozenset({WRITER})
     explanation = """
 ## What it checks
 That a writer handles the three `write_mode` values of the contract, `"append"`,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ..categories import WRITER
 from ..drivers import DriverClass, ctx_name
 from ..rule import Example, FileContext, Rule
 from ..transactions import COMMIT, TRANSACTION, TransactionAnalysis
@@ -16,11 +15,9 @@ PROBLEMS = {
 
 class Transaction(Rule):
     code = "OSD041"
-    name = "transaction"
     message = "run {problem}; the contract wants writes rolled back on error: wrap them in " \
               "`with conn.transaction():` / `with engine.begin():` (or commit() after them and " \
               "rollback() in except), and write files to a temporary path moved into place with os.replace"
-    applies_to = frozenset({WRITER})
     explanation = """
 ## What it checks
 That a writer's database writes run inside a transaction that is rolled back on error,

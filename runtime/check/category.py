@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 
-ROW_METRIC = {"extractor": "rows_read", "writer": "rows_written", "transformer": "rows_processed"}
-
 _FILE_SUFFIXES = {
     "_extractor_driver.py": "extractor",
     "_writer_driver.py": "writer",

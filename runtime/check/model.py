@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ...contract.rules import BY_CODE
+
 Status = Literal["passed", "breached", "skipped"]
 
 
@@ -31,6 +33,12 @@ class Rule:
     code: str
     name: str
     categories: frozenset[str]  # the driver categories the rule applies to
+
+    @classmethod
+    def of(cls, code: str) -> Rule:
+        """The contract's rule ``code``, named and scoped as contract/rules.py says."""
+        identity = BY_CODE[code]
+        return cls(code, identity.name, identity.categories)
 
     def finding(self, subject: str, observed: str, expected: str,
                 location: str | None = None) -> Finding:

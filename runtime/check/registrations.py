@@ -21,11 +21,11 @@ from .. import driver as driver_module
 from ..driver import Registry, check_key
 from ..errors import RegistryError
 from .category import category_from_class, category_from_file, category_from_key
-from .model import ALL_CATEGORIES, Finding, Rule
+from .model import Finding, Rule
 
-UNREGISTERED = Rule("OSD003", "unregistered-driver", ALL_CATEGORIES)
-REGISTRATION_FORM = Rule("OSD004", "registration-form", ALL_CATEGORIES)
-DUPLICATE = Rule("OSD005", "duplicate-registration", ALL_CATEGORIES)
+UNREGISTERED = Rule.of("OSD003")
+REGISTRATION_FORM = Rule.of("OSD004")
+DUPLICATE = Rule.of("OSD005")
 _REGISTRY_FILES = {Path(driver_module.__file__).resolve(), Path(__file__).resolve()}
 
 

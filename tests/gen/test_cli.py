@@ -27,6 +27,8 @@ def test_a_known_backend_renders_driver_helper_tests_and_spec(gen, tmp_path):
         "drivers/check.yaml",  # its scenario for osiris-run check
         "drivers/driver_safety.py",
         "drivers/postgres_extractor_driver.py",
+        "drivers/read_only_sql.py",  # contract modules the drivers run (contract/)
+        "drivers/secret_names.py",
         "tests/test_postgres_extractor_driver.py",
     ]
     assert "pip install 'osiris-driver-kit[postgres]'" in result.output
@@ -36,7 +38,7 @@ def test_running_twice_changes_nothing_and_registers_once(gen, tmp_path):
     gen("writer", "mariadb")
     again = gen("writer", "mariadb")
     assert again.exit_code == 0, again.output
-    assert again.output.count("unchanged") == 4
+    assert again.output.count("unchanged") == 6
     source = (tmp_path / "drivers" / "mysql_writer_driver.py").read_text()
     assert source.count("DriverRegistry.register(") == 1
 
@@ -124,6 +126,8 @@ def test_the_osiris_pipeline_target_writes_a_processor_its_spec_registers(gen, t
         "drivers/__init__.py",
         "drivers/check.yaml",
         "drivers/driver_safety.py",
+        "drivers/read_only_sql.py",
+        "drivers/secret_names.py",
         "drivers/sql_processor_driver.py",
         "tests/test_sql_processor_driver.py",
     ]

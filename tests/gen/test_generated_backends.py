@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from osiris_driver_kit.contract.rules import CATEGORIES
 from osiris_driver_kit.contract.targets import Target
-from osiris_driver_kit.generator.catalogue import BACKENDS, CATEGORIES
+from osiris_driver_kit.generator.catalogue import BACKENDS
 from osiris_driver_kit.generator.generation import generate
 from osiris_driver_kit.generator.naming import DriverNames
-from osiris_driver_kit.generator.rendering import TODO_MARK, Request
+from osiris_driver_kit.generator.rendering import COPIED_CONTRACT, TODO_MARK, Request
 from osiris_driver_kit.runtime.pytest_plugin import CASES
 
 try:
@@ -37,6 +38,7 @@ LONGEST = "a_family_name_of_25_chars"  # naming.MAX_NAME_LENGTH: lines must stil
 SKELETONS = [*((c, SKELETON, SKELETON) for c in CATEGORIES), ("transformer", LONGEST, LONGEST)]
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 SERVER_FAMILIES = {b.name for b in BACKENDS if b.default_port}
+COPIED_MODULES = tuple(f"{name}.py" for name in COPIED_CONTRACT)
 
 
 def generate_project(root: Path, target: Target = Target.CONTRACT) -> Path:
@@ -109,7 +111,7 @@ def test_the_generated_embedded_drivers_keep_the_contract_at_run_time(project, t
     drivers = tmp_path / "drivers"
     drivers.mkdir()
     for source in (project / "drivers").iterdir():
-        if source.name in ("__init__.py", "driver_safety.py") or \
+        if source.name in ("__init__.py", "driver_safety.py", *COPIED_MODULES) or \
                 source.name.split("_")[0] in EMBEDDED and source.name.endswith("_driver.py"):
             (drivers / source.name).write_text(source.read_text())
     (drivers / "check.yaml").write_text(SQL_SCENARIO)

@@ -11,8 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from osiris_driver_kit.contract.rules import CATEGORIES
 from osiris_driver_kit.contract.targets import Target, input_key
-from osiris_driver_kit.generator.catalogue import BACKENDS, CATEGORIES
+from osiris_driver_kit.generator.catalogue import BACKENDS
 from osiris_driver_kit.generator.generation import generate
 from osiris_driver_kit.generator.rendering import Request
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from osiris_driver_kit.contract import sql
-from osiris_driver_kit.generator.rendering import classifier_source, render_template
+from osiris_driver_kit.generator.rendering import COPIED_CONTRACT, contract_copy, render_template
 
 from ..lint.test_sql import CHANGING, READ_ONLY
 
@@ -20,7 +20,8 @@ def safety(tmp_path_factory):
     package = root / f"generated_{uuid.uuid4().hex[:8]}"
     package.mkdir()
     (package / "__init__.py").write_text("")
-    (package / "read_only_sql.py").write_text(classifier_source(), encoding="utf-8")
+    for name, module in COPIED_CONTRACT.items():
+        (package / f"{name}.py").write_text(contract_copy(module), encoding="utf-8")
     (package / "driver_safety.py").write_text(
         render_template("support/driver_safety.py.j2", {}), encoding="utf-8")
     sys.path.insert(0, str(root))
@@ -31,9 +32,9 @@ def safety(tmp_path_factory):
 
 
 def test_the_copied_classifier_is_the_contracts_own_code():
-    copied = classifier_source()
+    copied = contract_copy(COPIED_CONTRACT["read_only_sql"])
     assert copied.endswith(Path(sql.__file__).read_text(encoding="utf-8"))
-    assert copied.startswith("# Copied by osiris-gen")
+    assert copied.startswith("# Copied by osiris-gen from osiris_driver_kit.contract.sql")
 
 
 @pytest.mark.parametrize("query", [

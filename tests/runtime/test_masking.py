@@ -2,19 +2,21 @@
 and so is every occurrence of a secret value inside other strings."""
 
 import pytest
-from osiris_driver_kit.runtime.masking import MASK, SecretMasker, is_secret_key, secret_values
+from osiris_driver_kit.contract.secrets import is_secret_name
+from osiris_driver_kit.runtime.masking import MASK, SecretMasker, secret_values
 
 
 @pytest.mark.parametrize("key", ["password", "PASSWORD", "db_password", "passwd", "pwd",
                                  "client_secret", "token", "accessToken", "api_key", "apiKey",
                                  "private_key", "aws_access_key"])
 def test_keys_that_name_a_secret(key):
-    assert is_secret_key(key)
+    assert is_secret_name(key)
 
 
-@pytest.mark.parametrize("key", ["host", "user", "port", "database", "schema", 3])
+@pytest.mark.parametrize("key", ["host", "user", "port", "database", "schema", 3,
+                                 "token_count", "password_file", "passenger"])
 def test_ordinary_keys(key):
-    assert not is_secret_key(key)
+    assert not is_secret_name(key)
 
 
 def test_secret_values_are_collected_at_any_depth():

@@ -5,12 +5,12 @@ optional. Connections are those of sqlite3, duckdb, psycopg, psycopg2, pymysql."
 
 from __future__ import annotations
 
-from ..model import ALL_CATEGORIES, Rule, RuleResult
+from ..model import Rule, RuleResult
 from ..observe import Run
 from ..session import Observations
 from .helpers import findings_over_runs, is_accidental
 
-RULE = Rule("OSD023", "config-validated-first", ALL_CATEGORIES)
+RULE = Rule.of("OSD023")
 NEEDS_SCENARIO = True
 
 

@@ -10,7 +10,7 @@ from ..model import Rule, RuleResult
 from ..session import Observations
 from ..silent_server import NETWORK_CLIENTS, SILENT_RUN
 
-RULE = Rule("OSD033", "connection-timeout", frozenset({"extractor", "writer"}))
+RULE = Rule.of("OSD033")
 NEEDS_SCENARIO = True
 
 

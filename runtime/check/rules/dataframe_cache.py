@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..category import ROW_METRIC
+from ....contract.rules import ROW_METRICS
 from ..frames import frame_difference
-from ..model import ALL_CATEGORIES, Finding, Rule, RuleResult
+from ..model import Finding, Rule, RuleResult
 from ..observe import Run
 from ..session import Observations
 
-RULE = Rule("OSD022", "dataframe-cache", ALL_CATEGORIES)
+RULE = Rule.of("OSD022")
 NEEDS_SCENARIO = True
 _SHOWN = 3
 EXPECTED = ("nothing kept between runs: no DataFrame on the driver instance, its class or its "
@@ -39,7 +39,7 @@ def verify(observations: Observations) -> RuleResult:
 def _independence(observations: Observations) -> tuple[list[Finding], str | None]:
     if observations.fresh_unavailable:
         return [], f"results not compared with a fresh driver: {observations.fresh_unavailable}"
-    metric = ROW_METRIC[observations.category]
+    metric = ROW_METRICS[observations.category]
     first, second = observations.fresh_runs
     unsteady = _difference(first, second, metric)
     if unsteady:

@@ -7,12 +7,12 @@ failed step): it only has to re-raise."""
 from __future__ import annotations
 
 from ....contract.targets import Target
-from ..model import ALL_CATEGORIES, Rule, RuleResult
+from ..model import Rule, RuleResult
 from ..observe import Run
 from ..session import Observations
 from .helpers import findings_over_runs
 
-RULE = Rule("OSD024", "error-handling", ALL_CATEGORIES)
+RULE = Rule.of("OSD024")
 NEEDS_SCENARIO = True
 PAYLOAD_KEYS = ("step_id", "error", "error_type")
 

@@ -11,7 +11,7 @@ from ..observe import Run
 from ..session import Observations
 from .helpers import findings_over_runs
 
-RULE = Rule("OSD021", "input-mutation", frozenset({"writer", "transformer"}))
+RULE = Rule.of("OSD021")
 NEEDS_SCENARIO = False
 
 

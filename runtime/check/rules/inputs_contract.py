@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import re
 
-from ..model import ALL_CATEGORIES, Rule, RuleResult
+from ..model import Rule, RuleResult
 from ..observe import Run
 from ..session import Observations
 from .helpers import findings_over_runs, is_accidental
 
-RULE = Rule("OSD012", "inputs-contract", ALL_CATEGORIES)
+RULE = Rule.of("OSD012")
 NEEDS_SCENARIO = False
 _NAMES_INPUT = re.compile(r"input|['\"]df['\"]", re.IGNORECASE)
 

@@ -9,20 +9,19 @@ from typing import Any
 
 import pandas as pd
 
-from ...runner import ROW_METRICS
-from ..category import ROW_METRIC
-from ..model import ALL_CATEGORIES, Rule, RuleResult
+from ....contract.rules import ROW_METRICS
+from ..model import Rule, RuleResult
 from ..observe import Run
 from ..session import Observations
 from .helpers import findings_over_runs
 
-RULE = Rule("OSD010", "missing-metric", ALL_CATEGORIES)
+RULE = Rule.of("OSD010")
 NEEDS_SCENARIO = True
 
 
 def verify(observations: Observations) -> RuleResult:
     category = observations.category
-    metric = ROW_METRIC[category]
+    metric = ROW_METRICS[category]
     counted = "received" if category == "writer" else "returned"
     expected = (f"ctx.log_metric({metric!r}, <rows>) exactly once before run returns, with the "
                 f"number of rows {counted}.")
@@ -34,7 +33,7 @@ def verify(observations: Observations) -> RuleResult:
 def _problem(run: Run, metric: str, counted: str, rows: int | None) -> str | None:
     values = run.metric_values(metric)
     if not values:
-        others = [m for m in ROW_METRICS if m != metric and run.metric_values(m)]
+        others = [m for m in ROW_METRICS.values() if m != metric and run.metric_values(m)]
         instead = f"; it emitted {', '.join(map(repr, others))} instead" if others else ""
         return f"run returned without emitting {metric!r}{instead}"
     if len(values) > 1:

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from ..model import ALL_CATEGORIES, Rule, RuleResult
+from ..model import Rule, RuleResult
 from ..observe import Run
 from ..session import Observations
 from .helpers import findings_over_runs
 
-RULE = Rule("OSD020", "no-print", ALL_CATEGORIES)
+RULE = Rule.of("OSD020")
 NEEDS_SCENARIO = False
 _EXCERPT = 80
 

@@ -13,7 +13,7 @@ from ..model import Rule, RuleResult
 from ..session import Observations, Probe
 from .helpers import findings_over_runs
 
-RULE = Rule("OSD031", "read-only-sql", frozenset({"extractor"}))
+RULE = Rule.of("OSD031")
 NEEDS_SCENARIO = True
 
 

@@ -6,11 +6,11 @@ from typing import Any
 
 import pandas as pd
 
-from ..model import ALL_CATEGORIES, Rule, RuleResult
+from ..model import Rule, RuleResult
 from ..session import Observations
 from .helpers import findings_over_runs
 
-RULE = Rule("OSD011", "return-shape", ALL_CATEGORIES)
+RULE = Rule.of("OSD011")
 NEEDS_SCENARIO = True
 
 

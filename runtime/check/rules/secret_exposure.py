@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from ...masking import MASK, SecretMasker
 from ...runlog import to_json
-from ..model import ALL_CATEGORIES, Rule, RuleResult
+from ..model import Rule, RuleResult
 from ..observe import Run
 from ..session import Observations
 from .helpers import findings_over_runs
 
-RULE = Rule("OSD030", "secret-exposure", ALL_CATEGORIES)
+RULE = Rule.of("OSD030")
 NEEDS_SCENARIO = False
 _EXCERPT = 160
 
