@@ -77,6 +77,7 @@ def git(folder: Path, *args: str) -> str:
 
 DRIVER = Path("drivers/csv_writer_driver.py")
 SUPPORT = Path("drivers/driver_safety.py")
+COPIED = ["drivers/read_only_sql.py", "drivers/secret_names.py"]  # contract modules
 
 
 def test_the_record_holds_version_template_hash_answers_and_each_rendered_file(project):
@@ -87,7 +88,7 @@ def test_the_record_holds_version_template_hash_answers_and_each_rendered_file(p
         "category": "writer", "backend": "csv", "family": "csv", "target": "contract",
         "drivers_dir": "drivers", "tests_dir": "tests", "components_dir": "components"}
     assert generation["files"] == ["components/csv.writer/spec.yaml", DRIVER.as_posix(),
-                                   SUPPORT.as_posix(), "tests/test_csv_writer_driver.py"]
+                                   SUPPORT.as_posix(), *COPIED, "tests/test_csv_writer_driver.py"]
     assert record["files"][DRIVER.as_posix()]["content"] == (project / DRIVER).read_text()
     assert "drivers/__init__.py" not in record["files"]  # create-only: the user's file
 
@@ -195,7 +196,7 @@ def test_a_no_op_update_changes_nothing(project):
     before = snapshot(project)
     updated = osiris_gen("update")
     assert updated.exit_code == 0, updated.output
-    assert updated.output.count("unchanged") == 4
+    assert updated.output.count("unchanged") == 6
     assert snapshot(project) == before
 
 
@@ -209,7 +210,7 @@ def test_update_without_a_record_says_where_it_looked(tmp_path, monkeypatch):
 def test_the_record_lives_above_output_folders_outside_the_current_one(tmp_path):
     generate(Request("writer", "csv", "csv", tmp_path / "drivers", None, None))
     record = json.loads((tmp_path / RECORD_NAME).read_text())
-    assert list(record["files"]) == [DRIVER.as_posix(), SUPPORT.as_posix()]
+    assert list(record["files"]) == [DRIVER.as_posix(), SUPPORT.as_posix(), *COPIED]
 
 
 @pytest.fixture(params=["git", "difflib"])
