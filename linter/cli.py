@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated
 
@@ -61,6 +62,12 @@ def lint(
     target_version: Annotated[str | None, typer.Option(
         help="The Python the drivers run on, e.g. py311: files are syntax errors as that "
         "CPython sees them (default: configured, else the running Python).")] = None,
+    add_noqa: Annotated[bool, typer.Option(
+        help="Silence every current finding with a `# noqa: OSD0xx` on its line.")] = False,
+    baseline: Annotated[Path | None, typer.Option(
+        help="Report only findings not recorded in this file (see --write-baseline).")] = None,
+    write_baseline: Annotated[Path | None, typer.Option(
+        help="Record every current finding in this file, for --baseline.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the findings.")] = False,
     verbose: Annotated[bool, typer.Option(
         help="Show the traceback of an internal error.")] = False,
@@ -85,13 +92,16 @@ def lint(
         raise typer.Exit(EXIT_CLEAN)
     from .config import CommandLine
 
+    if add_noqa and (fix or diff):
+        _fail("--add-noqa cannot be combined with --fix or --diff; fix first, then add noqa")
+    adoption = Adoption(add_noqa, baseline, write_baseline)
     selection = CommandLine(_codes(select), _codes(ignore), _codes(extend_select),
                             report_unused_suppressions, target, target_version)
     try:
         _run(paths or [Path(".")], rules, by_code, cli_selection=selection, config=config,
              jobs=jobs, no_cache=no_cache, fix="diff" if diff else ("fix" if fix else None),
              output_format=output_format, output_file=output_file, statistics=statistics,
-             quiet=quiet, exit_zero=exit_zero)
+             quiet=quiet, exit_zero=exit_zero, adoption=adoption)
     except typer.Exit:
         raise
     except (Exception, RecursionError, MemoryError) as error:  # noqa: BLE001 - exit 2, one line
@@ -103,8 +113,17 @@ def lint(
               + ("" if verbose else ", with --verbose for the traceback"))
 
 
+@dataclass(frozen=True)
+class Adoption:
+    """The options that adopt the linter on code with findings."""
+
+    add_noqa: bool
+    baseline: Path | None
+    write_baseline: Path | None
+
+
 def _run(paths, rules, by_code, *, cli_selection, config, jobs, no_cache, fix, output_format,
-         output_file, statistics, quiet, exit_zero) -> None:
+         output_file, statistics, quiet, exit_zero, adoption) -> None:
     from . import config as config_file
     from .files import MissingPathError, discover
     from .linting import Linter, collect_less
@@ -128,6 +147,7 @@ def _run(paths, rules, by_code, *, cli_selection, config, jobs, no_cache, fix, o
     linter = Linter(rules, settings, jobs or os.cpu_count() or 1, cache, fix, cwd)
     collect_less()
     outcome = linter.run(files)
+    outcome = _adopted(outcome, adoption, loaded.root, cwd, quiet)
     if fix == "diff":
         _write("".join(outcome.diffs), output_file)
         raise typer.Exit(EXIT_FINDINGS if outcome.diffs else EXIT_CLEAN)
@@ -144,6 +164,39 @@ def _run(paths, rules, by_code, *, cli_selection, config, jobs, no_cache, fix, o
     if outcome.rule_errors or outcome.unwritable:
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(EXIT_FINDINGS if outcome.findings and not exit_zero else EXIT_CLEAN)
+
+
+def _adopted(outcome, adoption: Adoption, root: Path, cwd: Path, quiet: bool):
+    """Carry out --add-noqa or --write-baseline (and exit), or drop what --baseline
+    records from the outcome."""
+    from . import baseline
+
+    if adoption.add_noqa:
+        from .add_noqa import add_noqa
+
+        added = add_noqa(outcome.findings, cwd)
+        for problem in added.skipped:
+            typer.echo(f"osiris-lint: not silenced: {problem}", err=True)
+        for problem in added.unwritable:
+            typer.echo(f"osiris-lint: error: {problem}", err=True)
+        typer.echo(f"Added {added.directives} noqa directive(s) in {added.files} file(s).")
+        raise typer.Exit(EXIT_ERROR if added.unwritable else EXIT_CLEAN)
+    try:
+        if adoption.write_baseline is not None:
+            count = baseline.write(adoption.write_baseline, outcome.findings, root, cwd)
+            typer.echo(f"Recorded {count} finding(s) in {adoption.write_baseline}.")
+            raise typer.Exit(EXIT_CLEAN)
+        if adoption.baseline is None:
+            return outcome
+        filtered = baseline.apply(outcome.findings, baseline.load(adoption.baseline), root, cwd)
+    except baseline.BaselineError as error:
+        _fail(str(error))
+    if not quiet and (filtered.hidden or filtered.stale):
+        stale = (f"; {filtered.stale} recorded finding(s) no longer occur (write the "
+                 "baseline again to drop them)") if filtered.stale else ""
+        typer.echo(f"osiris-lint: {filtered.hidden} finding(s) recorded in "
+                   f"{adoption.baseline} not shown{stale}", err=True)
+    return replace(outcome, findings=filtered.findings)
 
 
 def _explain(code: str, by_code: dict) -> None:
