@@ -32,6 +32,7 @@ from .resources import (
     is_self_method,
     opened_kind,
     unwrap,
+    with_keeps_open,
 )
 from .walk import calls_in
 
@@ -46,6 +47,7 @@ class Opening:
     call: cst.Call  # where the resource is opened: the finding's place
     kind: str
     names: set[str]  # every name that holds it; closing any of them closes it
+    survives_with: bool = False  # a connection its ``with`` does not close (WITH_KEEPS_OPEN)
 
     @property
     def on_instance(self) -> bool:
@@ -91,17 +93,21 @@ class CleanupAnalysis:
             self._report_unbound(helper, found)
             for opening in helper.open_at_exit:
                 if not opening.on_instance:
-                    self._add(found, opening, "is neither used in a `with` nor closed in a "
-                                              f"`finally` on every path of {method.name.value}")
+                    self._add(found, opening, method.name.value)
         self._report_unbound(run, found)
         for opening in self._open_at_some_exit(self.driver.run, run, list(dict.fromkeys(_held(run)))):
             where = "run" if opening in run.openings else f"run (it is kept in {_instance_name(opening)})"
-            self._add(found, opening, "is neither used in a `with` nor closed in a `finally` "
-                                      f"on every path of {where}")
+            self._add(found, opening, where)
         return list(found.values())
 
     @staticmethod
-    def _add(found: dict[cst.Call, Leak], opening: Opening, problem: str) -> None:
+    def _add(found: dict[cst.Call, Leak], opening: Opening, where: str) -> None:
+        if opening.survives_with:
+            problem = (f"is not closed in a `finally` on every path of {where} (a `with` on a "
+                       "sqlite3 or psycopg2 connection only commits or rolls back: wrap it in "
+                       "contextlib.closing(...))")
+        else:
+            problem = f"is neither used in a `with` nor closed in a `finally` on every path of {where}"
         found.setdefault(opening.call, Leak(opening.call, opening.kind, problem))
 
     @staticmethod
@@ -182,9 +188,12 @@ class CleanupAnalysis:
         if piece.item is not None:
             resource = unwrap(node)
             if type(resource) is cst.Call and self._opening_kind(resource):
-                return {resource}  # managed by the with statement
+                if resource is node and with_keeps_open(resource, self.imports):
+                    self._open_in_with(piece, resource, scan)
+                return {resource}  # managed by the with statement (or opened above)
             name = dotted(resource)
-            if name is not None:
+            kept_open = any(o.survives_with for o in scan.openings if name in o.names)
+            if name is not None and (resource is not node or not kept_open):
                 settled.add(name)
             return set()
         if type(node) is cst.Expr:
@@ -200,6 +209,13 @@ class CleanupAnalysis:
             self._alias_returned(node.value, names, instance_openings)
             return self._assign(node, names, scan)
         return set()
+
+    def _open_in_with(self, piece: Piece, call: cst.Call, scan: _Scan) -> None:
+        """``with sqlite3.connect(p) as conn:`` opens a connection its ``with`` leaves open."""
+        names = {dotted(piece.item.asname.name)} if piece.item.asname is not None else set()
+        opening = Opening(call, self._opening_kind(call), names - {None}, survives_with=True)
+        scan.openings.append(opening)
+        scan.opened_at.setdefault(piece.node, []).append(opening)
 
     def _hand_on(self, node: cst.Return, scan: _Scan, settled: set[str]) -> set[cst.Call]:
         roots = [c for c in _roots(node.value) if self._opening_kind(c)]
@@ -235,7 +251,7 @@ class CleanupAnalysis:
             if kind is None:
                 continue
             bound.add(call)
-            opening = Opening(call, kind, set(names))
+            opening = Opening(call, kind, set(names), with_keeps_open(call, self.imports))
             scan.openings.append(opening)
             scan.opened_at.setdefault(node, []).append(opening)
         return bound

@@ -22,6 +22,9 @@ CLOSERS = frozenset({"close", "dispose"})
 # ``closing(x)`` is ``x`` made a context manager; ``stack.enter_context(x)`` hands ``x``
 # to an ``ExitStack`` that closes it.
 CLOSING_WRAPPERS = frozenset({"closing", "aclosing"})
+# Connections whose ``with`` commits or rolls back but leaves them open (sqlite3's and
+# psycopg2's ``__exit__``); psycopg 3, PyMySQL and DuckDB close theirs.
+WITH_KEEPS_OPEN = frozenset({"sqlite3.connect", "psycopg2.connect"})
 HANDED_TO_STACK = frozenset({"enter_context", "enter_async_context"})
 
 # Conventional names of database handles: ``conn``, ``self._connection``, ``pg_cursor``...
@@ -51,6 +54,11 @@ def opened_kind(call: cst.Call, imports: ImportMap) -> str | None:
     if kind is None or is_self_method(call) or imports.qualify(call.func) in NOT_RESOURCES:
         return None
     return kind
+
+
+def with_keeps_open(call: cst.Call, imports: ImportMap) -> bool:
+    """``with sqlite3.connect(...) as conn:`` ends a transaction, not the connection."""
+    return imports.qualify(call.func) in WITH_KEEPS_OPEN
 
 
 def owner(call: cst.Call) -> str | None:

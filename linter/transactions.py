@@ -31,6 +31,7 @@ from .names import ImportMap, dotted
 from .pieces import TRY, WITH, Piece
 from .reach import calls_of, helper_calls, indexed_pieces
 from .resources import (
+    CLOSING_WRAPPERS,
     CONNECTION,
     CURSOR,
     FILE,
@@ -120,6 +121,8 @@ class TransactionAnalysis:
         return self._ends(call, "commit", depth=1)
 
     def is_transaction_item(self, item: cst.WithItem, handles: dict[str, str]) -> bool:
+        if type(item.item) is cst.Call and called_name(item.item) in CLOSING_WRAPPERS:
+            return False  # closing(conn) closes it; nothing commits or rolls back
         expression = unwrap(item.item)
         if type(expression) is cst.Call:
             words = name_words(called_name(expression) or "")

@@ -14,10 +14,11 @@ import yaml
 from osiris_driver_kit.linter.linting import Linter
 from osiris_driver_kit.linter.rules import rule_classes
 from osiris_driver_kit.linter.settings import Settings
+from osiris_driver_kit.runtime.check.rules import RULES as CHECK_RULES
 
 CHECK = Path(__file__).parent / "check"
-RUNTIME_CODES = {"OSD003", "OSD004", "OSD005", "OSD010", "OSD011", "OSD012", "OSD020",
-                 "OSD021", "OSD022", "OSD023", "OSD024", "OSD030", "OSD031"}
+# The rules osiris-run check judges at run time (the registrations' and its rules').
+RUNTIME_CODES = {"OSD003", "OSD004", "OSD005", *(rule.code for rule in CHECK_RULES)}
 
 # What `osiris-run check` observes on each driver (tests/check/test_corpus.py and
 # tests/check/test_public_style.py hold the check to these).
@@ -27,24 +28,10 @@ OBSERVED |= {"public_style/filesystem_csv_extractor_driver.py": {"OSD024"},
              "public_style/filesystem_csv_writer_driver.py": {"OSD024"},
              "public_style/duckdb_processor_driver.py": {"OSD010", "OSD012", "OSD024"}}
 
-FIRST_STATEMENT = (
-    "OSD023 asks that validating config be run's first statement; these drivers check "
-    "inputs, or collect the missing keys, first. At run time a missing key still fails "
-    "with a clear error before any connection opens, so the order shows only in the source.")
 STATIC_ONLY = {
-    ("broken/alias_sort_transformer_driver.py", "OSD023"): FIRST_STATEMENT,
-    ("broken/branch_metric_transformer_driver.py", "OSD023"): FIRST_STATEMENT,
-    ("broken/connect_event_sqlite_writer_driver.py", "OSD023"): FIRST_STATEMENT,
-    ("broken/duplicate_key/first_copy_transformer_driver.py", "OSD023"): FIRST_STATEMENT,
-    ("broken/duplicate_key/second_copy_transformer_driver.py", "OSD023"): FIRST_STATEMENT,
-    ("broken/history_default_transformer_driver.py", "OSD023"): FIRST_STATEMENT,
-    ("broken/logged_dsn_sqlite_writer_driver.py", "OSD023"): FIRST_STATEMENT,
-    ("broken/memo_transformer_driver.py", "OSD023"): FIRST_STATEMENT,
-    ("broken/prefix_check_duckdb_extractor_driver.py", "OSD023"): FIRST_STATEMENT,
-    ("broken/readonly_uri_sqlite_extractor_driver.py", "OSD023"): FIRST_STATEMENT,
-    ("broken/revealing_error_sqlite_writer_driver.py", "OSD023"): FIRST_STATEMENT,
-    ("broken/unchecked_sql_sqlite_extractor_driver.py", "OSD023"): FIRST_STATEMENT,
-    ("broken/uppercase_transformer_driver.py", "OSD023"): FIRST_STATEMENT,
+    ("broken/memo_transformer_driver.py", "OSD023"): (
+        "run uses config (as a cache key) before any check of it; it requires no key, so "
+        "no run without one fails, and the order shows only in the source"),
     ("broken/swallowing_csv_writer_driver.py", "OSD010"): (
         "the path without the metric is the one where an OSError is swallowed; the check "
         "takes it only in the failing run, where it reports the swallowed error (OSD024)"),

@@ -44,7 +44,8 @@ excepted): `print(...)` (also `builtins.print`), `sys.stdout.write`/`writelines`
 binary `.buffer` of each), `pprint.pprint`/`pprint(...)`/`pprint.pp` (to `stream=`, stdout
 by default), the `traceback.print_*` functions (to `file=`, stderr by default),
 `logging.basicConfig(stream=sys.stdout or sys.stderr)` and `logging.basicConfig(...)`
-without a `stream`, `filename` or `handlers` (it then logs to stderr), and
+without a `stream`, `filename` or `handlers` (it then logs to stderr),
+`logging.StreamHandler()` (stderr) and `logging.StreamHandler(sys.stdout)`, and
 `os.write(1 or 2, ...)` (also `os.write(sys.stdout.fileno(), ...)`).
 Names are followed through imports (`from sys import stdout; stdout.write(...)`).
 Output under `if __name__ == "__main__":` is still flagged: the module is a driver.
@@ -62,8 +63,7 @@ that is not `sys.stdout` or `sys.stderr`.
 
 ## Not followed
 Streams kept under another name (`out = sys.stdout; out.write(...)`), `print` passed as a
-value (`df.apply(print)`), handlers added by hand (`logging.StreamHandler(sys.stdout)`),
-and printing libraries (`rich.print`, `click.echo`).
+value (`df.apply(print)`), and printing libraries (`rich.print`, `click.echo`).
 
 ## Fix
 `--fix` turns `print(x)` into `ctx.log_event("message", {"message": str(x)})` when the
@@ -115,6 +115,7 @@ Under `osiris-pipeline` the context has no `log_event`: the message points to a
             from pprint import pprint
 
             logging.basicConfig(filename="/var/log/osiris/drivers.log", level=logging.INFO)
+            captured = logging.StreamHandler(io.StringIO())
 
 
             def describe(config):
@@ -206,6 +207,8 @@ Under `osiris-pipeline` the context has no `log_event`: the message points to a
             from pprint import pprint
 
             logging.basicConfig(level=logging.DEBUG)  # expect: OSD020
+            logging.getLogger(__name__).addHandler(logging.StreamHandler())  # expect: OSD020
+            to_stdout = logging.StreamHandler(stream=sys.stdout)  # expect: OSD020
 
 
             def report(config, rows):
@@ -259,6 +262,11 @@ Under `osiris-pipeline` the context has no `log_event`: the message points to a
                 stream, call = "sys.stderr", "logging.basicConfig(...) without a stream or file"
             if stream in STANDARD_STREAMS:
                 file.report(self, node, call=call, stream=stream.split(".")[1], instead=instead)
+        elif target == "logging.StreamHandler":
+            stream = _keyword_stream(node, file, keyword="stream", position=0) or "sys.stderr"
+            if stream in STANDARD_STREAMS:
+                file.report(self, node, call="logging.StreamHandler(...)",
+                            stream=stream.split(".")[1], instead=instead)
         elif target == "os.write" and node.args:
             stream = _descriptor_stream(node.args[0].value, file)
             if stream is not None:
@@ -266,10 +274,13 @@ Under `osiris-pipeline` the context has no `log_event`: the message points to a
                             instead=instead)
 
 
-def _keyword_stream(call: cst.Call, file: FileContext, keyword: str = "file") -> str | None:
-    """The standard stream passed as ``file=`` (``sys.stdout``), "other", or None."""
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == keyword:
+def _keyword_stream(call: cst.Call, file: FileContext, keyword: str = "file",
+                    position: int | None = None) -> str | None:
+    """The standard stream passed as ``file=`` (or at ``position``): ``sys.stdout``,
+    "other", or None."""
+    for index, arg in enumerate(call.args):
+        if (arg.keyword is not None and arg.keyword.value == keyword) or \
+                (arg.keyword is None and not arg.star and index == position):
             if type(arg.value) is cst.Name and arg.value.value == "None":
                 return None
             return STREAM_NAMES.get(file.imports.qualify(arg.value) or "", "other")

@@ -42,9 +42,11 @@ any other (the contract's own pattern); its result bound to a name; local import
 (`import psycopg`, for clients that are optional extras) and names set to `None`, a
 literal or an empty container (`conn = None` for a `finally` block) before it, which do
 no work. As the catalogue allows, a leading block that only reads configuration values
-into names (`query = config.get("query", "").strip()`) and then raises on them
-(`if not query: raise ValueError(...)`) before any other work; and, before the config
-check, a check of `inputs` that raises (writers), with no I/O between.
+into names (`query = config.get("query", "").strip()`, or the missing keys with a
+comprehension: `missing = [k for k in KEYS if not config.get(k)]`) and then raises on
+them (`if not query: raise ValueError(...)`) before any other work; and, before the
+config check, a check of `inputs` that raises (writers), with no I/O between. A `run`
+that never uses `config` (a transformer with no settings) has nothing to validate.
 
 ## Decisions
 A pydantic model built with `Model(**config)` is not recognised; use
@@ -72,6 +74,28 @@ def run(self, step_id, config, inputs, ctx):
 ```
 """
     VALID = [
+        Example("""
+            class UppercaseTransformerDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    if inputs is None or "df" not in inputs:
+                        raise ValueError("uppercase.transformer needs inputs['df']")
+                    df = inputs["df"].assign(name=inputs["df"]["name"].str.upper())
+                    ctx.log_metric("rows_processed", len(df))
+                    return {"df": df}
+        """, path="uppercase_transformer_driver.py"),
+        Example("""
+            import sqlite3
+
+
+            class SqliteWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    missing = [key for key in ("path", "table") if not config.get(key)]
+                    if missing:
+                        raise ValueError(f"sqlite.writer needs config {missing}")
+                    with sqlite3.connect(config["path"]) as conn:
+                        inputs["df"].to_sql(config["table"], conn, index=False)
+                    return {}
+        """, path="sqlite_writer_driver.py"),
         Example("""
             import pandas as pd
             import psycopg
@@ -273,8 +297,16 @@ def run(self, step_id, config, inputs, ctx):
         if type(statements[0]) in (cst.Try, cst.TryStar):
             statements = _block_statements(statements[0].body) or statements
         roles = _Roles(config_name(driver.run), inputs_name(driver.run), driver)
+        if not _reads_config(driver.run, roles.config):
+            return  # nothing configures it, so there is nothing to validate
         if not _validated_first(statements, roles):
             file.report(self, driver.run.name, first=_snippet(statements[0]), config=roles.config)
+
+
+def _reads_config(run: cst.FunctionDef, config: str) -> bool:
+    """Whether ``run`` uses its config at all (reads it, or hands it to a helper)."""
+    return any(type(node) is cst.Name and node.value == config
+               for node in descendants(run.body))
 
 
 class _Roles:
@@ -354,12 +386,40 @@ def _pure_reads(expression: cst.BaseExpression, allowed: set[str]) -> set[str] |
             else:
                 return None
             pending.extend(arg.value for arg in node.args)
-        elif kind in (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp,
-                      cst.Await, cst.Yield, cst.NamedExpr):
+        elif kind in _COMPREHENSIONS:  # [k for k in KEYS if not config.get(k)]
+            inner = _comprehension_reads(node, allowed)
+            if inner is None:
+                return None
+            read |= inner
+        elif kind in (cst.Lambda, cst.Await, cst.Yield, cst.NamedExpr):
             return None
         else:
             pending.extend(node.children)
     return read
+
+
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+
+
+def _comprehension_reads(node: cst.BaseComp, allowed: set[str]) -> set[str] | None:
+    """What a comprehension reads besides its own loop names, when all of it is pure."""
+    clauses, clause = [], node.for_in
+    while clause is not None:
+        clauses.append(clause)
+        clause = clause.inner_for_in
+    if any(c.asynchronous is not None for c in clauses):
+        return None
+    targets = {n.value for c in clauses for n in (c.target, *descendants(c.target))
+               if type(n) is cst.Name}
+    parts = [node.key, node.value] if type(node) is cst.DictComp else [node.elt]
+    parts += [part for c in clauses for part in (c.iter, *(test.test for test in c.ifs))]
+    read: set[str] = set()
+    for part in parts:
+        found = _pure_reads(part, allowed | targets)
+        if found is None:
+            return None
+        read |= found
+    return read - targets
 
 
 def _checks_inputs(statement: cst.BaseStatement, roles: _Roles) -> bool:

@@ -37,7 +37,7 @@ retries a failing step exhausts the server's connections.
 ## Accepted
 - `with psycopg.connect(...) as conn, conn.cursor() as cur:`, `with closing(...)`,
   `stack.enter_context(open(...))`, and a resource bound first and used in `with conn:`
-  later.
+  later, except a connection of `sqlite3` or `psycopg2` (below).
 - Closing in `finally` guarded by a test (`if conn is not None: conn.close()`), inside
   `try`/`except` or `contextlib.suppress`, or through a helper method called in the
   `finally` that closes it: `self._cleanup()` closing `self._conn`, or `self._close(conn)`
@@ -57,8 +57,10 @@ retries a failing step exhausts the server's connections.
   is the fix; `conn.execute(...)` needs no cursor at all.
 - A close on the normal path only, or in an `except` handler, is not in a `finally`: the
   catalogue asks for `finally`, and that is the form that covers every error.
-- `with conn:` is accepted for every library as the catalogue says, although the
-  connection context manager of `sqlite3` ends a transaction without closing.
+- `with conn:` (and `with sqlite3.connect(...) as conn:`) does not close a connection of
+  `sqlite3` or `psycopg2`: their context manager only commits or rolls back, so the
+  connection stays open until garbage collection. Such a connection needs
+  `with closing(...)` or a close in `finally`. psycopg 3, PyMySQL and DuckDB close theirs.
 - Helpers are the methods of the same class `run` calls, one level deep; resources opened
   in other methods (`__init__`, methods `run` does not call) are not checked.
 
@@ -207,6 +209,23 @@ or close it in `finally` (in the contract's `self._cleanup()` when it lives on `
         """),
     ]
     INVALID = [
+        Example("""
+            import sqlite3
+
+            import pandas as pd
+            import psycopg2
+
+
+            class SqliteExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    with sqlite3.connect(config["path"]) as conn:  # expect: OSD025
+                        df = pd.read_sql(config["query"], conn)
+                    mirror = psycopg2.connect(config["dsn"], connect_timeout=10)  # expect: OSD025
+                    with mirror:
+                        pd.read_sql("SELECT 1", mirror)
+                    ctx.log_metric("rows_read", len(df))
+                    return {"df": df}
+        """, path="sqlite_extractor_driver.py"),
         Example("""
             import pandas as pd
             import psycopg

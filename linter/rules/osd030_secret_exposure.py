@@ -280,8 +280,10 @@ def _may_carry(node: cst.BaseExpression | None) -> bool:
     """Whether a value could hold a secret: not a literal (``raise ValueError("...")``)."""
     if node is None or type(node) in (cst.SimpleString, cst.Integer, cst.Float):
         return False
-    if type(node) is cst.Call:
-        return any(_may_carry(a.value) for a in node.args)
+    if type(node) is cst.Call:  # config.get("password") carries what config holds
+        receiver = node.func.value if type(node.func) is cst.Attribute else None
+        return (receiver is not None and _may_carry(receiver)) \
+            or any(_may_carry(a.value) for a in node.args)
     if type(node) is cst.ConcatenatedString:
         return _may_carry(node.left) or _may_carry(node.right)
     if type(node) is cst.FormattedString:

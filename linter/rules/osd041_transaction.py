@@ -37,7 +37,8 @@ call or a `with ... as` of one, a name that reads as one (`conn`, `self._connect
 `cur`, `pg_cursor`, `engine`, `session`, `db`), or the `duckdb` module.
 
 Each must be covered by one of:
-- a transactional `with` around it: `with conn:`, `with conn.transaction():`,
+- a transactional `with` around it (`with closing(conn):` is not one: it only closes):
+  `with conn:`, `with conn.transaction():`,
   `with engine.begin() as conn:`, `with session.begin():`, `with psycopg.connect(...) as
   conn:` or `with Session(engine) as session:` (a connection's or session's own context
   manager, which rolls back what is not committed), or a helper whose name says so
@@ -217,6 +218,21 @@ or, with PyMySQL: `try: ...; conn.commit()` / `except Exception: conn.rollback()
         """, path="duckdb_writer_driver.py"),
     ]
     INVALID = [
+        Example("""
+            from contextlib import closing
+
+            import psycopg2
+
+
+            class PostgresWriterDriver:
+                def run(self, step_id, config, inputs, ctx):  # expect: OSD041
+                    with closing(psycopg2.connect(config["dsn"], connect_timeout=10)) as conn:
+                        conn.autocommit = True
+                        with conn.cursor() as cur:
+                            cur.execute(f"DELETE FROM {config['table']}")
+                            cur.executemany(config["insert_sql"], inputs["df"].values.tolist())
+                    return {}
+        """, path="postgres_writer_driver.py"),
         Example("""
             import psycopg2
 

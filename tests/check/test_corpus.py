@@ -48,7 +48,7 @@ def test_the_compliant_drivers_pass_every_rule_their_category_has(tmp_path):
     report = check_drivers(HERE / "compliant", {}, tmp_path)
     assert report.findings == []
     statuses = {(d.name, r.rule.code): r.status for d in report.drivers for r in d.results}
-    assert len(report.drivers) == 7
+    assert len(report.drivers) == 8
     for extractor in ("sqlite.extractor", "duckdb.extractor"):
         assert statuses[extractor, "OSD031"] == "passed"
         assert statuses[extractor, "OSD030"] == "passed"
