@@ -125,7 +125,7 @@ class Adoption:
 def _run(paths, rules, by_code, *, cli_selection, config, jobs, no_cache, fix, output_format,
          output_file, statistics, quiet, exit_zero, adoption) -> None:
     from . import config as config_file
-    from .files import MissingPathError, discover
+    from .files import MissingPathError, discover, project_context
     from .linting import Linter, collect_less
     from .reporters import Report, render
     from .settings import ConfigError
@@ -135,6 +135,7 @@ def _run(paths, rules, by_code, *, cli_selection, config, jobs, no_cache, fix, o
         loaded = config_file.load(paths, config, cwd)
         settings = loaded.settings({rule.name: rule.code for rule in rules}, cli_selection)
         files = discover(paths, loaded.root, settings.exclude)
+        context = project_context(paths, files, loaded.root, settings.exclude)
     except ConfigError as error:
         _fail(f"{error}")
     except MissingPathError as error:
@@ -146,7 +147,7 @@ def _run(paths, rules, by_code, *, cli_selection, config, jobs, no_cache, fix, o
         cache = Cache(loaded.root, __version__, settings.fingerprint())
     linter = Linter(rules, settings, jobs or os.cpu_count() or 1, cache, fix, cwd)
     collect_less()
-    outcome = linter.run(files)
+    outcome = linter.run(files, context)
     outcome = _adopted(outcome, adoption, loaded.root, cwd, quiet)
     if fix == "diff":
         _write("".join(outcome.diffs), output_file)

@@ -69,6 +69,17 @@ def discover(paths: list[Path], root: Path, exclude: tuple[str, ...]) -> list[Pa
     return sorted(found)
 
 
+def project_context(paths: list[Path], files: list[Path], root: Path,
+                    exclude: tuple[str, ...]) -> list[Path]:
+    """The project's other Python files when ``paths`` name only part of it (a hook
+    passes the changed files): the project rules must see them to judge those."""
+    root = root.resolve()
+    if any(root.is_relative_to(path.resolve()) for path in paths):
+        return []
+    linted = set(files)
+    return [file for file in discover([root], root, exclude) if file not in linted]
+
+
 def _ignores_above(folder: Path) -> GitIgnore:
     """The ``.gitignore`` files above a folder named on the command line, unless they
     ignore that folder itself: then the user asked for it, and it is linted (as ruff

@@ -71,13 +71,19 @@ class Linter:
         self.cwd = cwd or Path.cwd()
         self.engine = Engine(self.file_rules, settings)
         self.project_crashes: list[Finding] = []
+        self.context: list[Job] = []
         self.spec_drivers = spec_drivers(settings, self.cwd)
         self._spec_keys = keys_by_file(self.spec_drivers)
 
-    def run(self, files: list[Path]) -> Outcome:
-        return deep.call(self._run, files)
+    def run(self, files: list[Path], context: list[Path] = ()) -> Outcome:
+        """Lint ``files``. ``context``: the project's other files, which the project
+        rules see too (a hook given the changed files then reports for them what a run
+        over the whole project reports), read through the cache; their own findings
+        are not reported."""
+        return deep.call(self._run, files, context)
 
-    def _run(self, files: list[Path]) -> Outcome:
+    def _run(self, files: list[Path], context: list[Path]) -> Outcome:
+        self.context = [self._read(path) for path in context if may_hold_driver(path)]
         jobs = [self._read(path) for path in files]
         outcome = self._lint(jobs)
         applied, unwritable = outcome.fixes_applied, list(outcome.unwritable)
@@ -112,6 +118,9 @@ class Linter:
                 fixes[job.display] += applied
         by_display = {job.display: job for job in jobs}
         reports = self._project_pass(by_display, results)
+        linted = {job.display for job in jobs}
+        for display in [d for d in results if d not in linted]:
+            del results[display], by_display[display]  # context: seen, not reported
         texts = {d: fixed.get(d) or _text(by_display[d].data or b"") for d, result
                  in results.items() if result.facts is not None}  # the files that parsed
         located = self._locate(reports, results, texts, by_display)
@@ -222,6 +231,9 @@ class Linter:
     # -- project pass ----------------------------------------------------------------
     def _project_pass(self, by_display: dict[str, Job],
                       results: dict[str, FileResult]) -> list[ProjectReport]:
+        linted = set(by_display)
+        for job, result, _, _ in self._lint_files(self.context):
+            by_display[job.display], results[job.display] = job, result
         modules = _ModuleNames()
         for display, result in results.items():
             if result.facts is not None:
@@ -250,7 +262,8 @@ class Linter:
             except Exception as error:  # noqa: BLE001 - a rule's bug must not stop the run
                 self.project_crashes.append(_project_crash(rule, error))
                 continue
-            reports += [r for r in found if rule.code in enabled[r.path]]
+            reports += [r for r in found if rule.code in enabled[r.path]
+                        and (r.path in linted or r.line is not None)]
         return reports
 
     def _fix_project(self, findings: list[Finding], reports: list[ProjectReport],
@@ -341,6 +354,16 @@ class _ModuleNames:
             else:
                 self._packages[folder] = None
         return self._packages[folder]
+
+
+def may_hold_driver(path: Path) -> bool:
+    """Whether a file could define or register a driver (so the project rules need
+    its facts): a cheap look at its bytes, no parse."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return b"register" in data or b"run" in data
 
 
 def lint_file(engine: Engine, job: Job, enabled: frozenset[str], fix: str | None):
