@@ -8,7 +8,8 @@ set of openings that are *settled* (not open, or closed): an opening leaves the 
 where it happens and comes back where it is closed, and ``Flow`` keeps only what holds
 on every path, so an opening missing from an exit's set leaks on some path to it.
 
-Resources stored on ``self`` outlive the function that opens them: a helper that
+Helpers are every function ``run`` reaches (reach.py), at any depth. Resources stored
+on ``self`` outlive the function that opens them: a helper that
 leaves ``self._conn`` open makes its call in ``run`` the opening, and only ``run``'s
 exits are judged for them.
 """
@@ -23,7 +24,13 @@ from .drivers import DriverClass
 from .flow import Flow
 from .names import ImportMap, dotted
 from .pieces import FINALLY, Piece
-from .reach import arguments_by_parameter, calls_of, helper_calls, indexed_pieces
+from .reach import (
+    arguments_by_parameter,
+    calls_of,
+    helper_calls,
+    indexed_pieces,
+    reached_functions,
+)
 from .resources import (
     CLOSERS,
     HANDED_TO_STACK,
@@ -86,7 +93,7 @@ class CleanupAnalysis:
         """Every resource opened in ``run`` or a helper it calls that may stay open."""
         found: dict[cst.Call, Leak] = {}
         run = self._scan(self.driver.run)
-        for _, method in helper_calls(self.driver, self.driver.run):
+        for method in reached_functions(self.driver)[1:]:
             helper = self._scan(method)
             if helper is None:
                 continue

@@ -6,8 +6,9 @@ value that carries ``label``. A rule says which labels an
 expression carries (``labels``) and what to look at in each statement (``check``,
 given the state before it); ``ValueFlow`` keeps the books: assignments, tuple
 unpacking, ``for``/``with`` targets, augmented assignment, ``del``, paths merged
-by union (flow.Flow), and the helper methods ``run`` calls one level deep, whose
-parameters start with the labels of the arguments of every such call.
+by union (flow.Flow), and the helpers ``run`` reaches at any depth (methods and the
+module's functions, reach.py), whose parameters start with the labels of the
+arguments of the calls to them.
 
 Besides plain names, a few expressions have a key and can hold facts
 (``config["query"]`` and ``config.get("query")`` are both ``config['query']``,
@@ -23,8 +24,7 @@ import libcst as cst
 from .drivers import DriverClass, ctx_name, literal_string
 from .flow import Exit, Flow
 from .held import EMPTY, NO_LABELS, Held, Labels
-from .metrics import self_method_called
-from .names import dotted
+from .reach import arguments_by_parameter, callee
 from .walk import SMALL_STATEMENTS, nodes_of
 
 
@@ -60,22 +60,6 @@ def called_name(node: cst.BaseExpression) -> str:
     return func.value if type(func) is cst.Name else ""
 
 
-def arguments_by_parameter(method: cst.FunctionDef,
-                           call: cst.Call) -> list[tuple[str, cst.BaseExpression]]:
-    """Which parameter of ``method`` each argument of ``call`` (``self.method(...)``) binds."""
-    params = method.params
-    positional = [p.name.value for p in (*params.posonly_params, *params.params)]
-    if not any(dotted(d.decorator) == "staticmethod" for d in method.decorators):
-        positional = positional[1:]
-    named = set(positional) | {p.name.value for p in params.kwonly_params}
-    pairs = []
-    passed = [a for a in call.args if a.keyword is None and not a.star]
-    pairs += [(name, arg.value) for name, arg in zip(positional, passed, strict=False)]
-    pairs += [(a.keyword.value, a.value) for a in call.args
-              if a.keyword is not None and a.keyword.value in named]
-    return pairs
-
-
 _HEADERS = ((cst.If, "test"), (cst.While, "test"), (cst.For, "iter"), (cst.WithItem, "item"),
             (cst.Match, "subject"))
 
@@ -104,7 +88,7 @@ def anchor(ancestors: list[cst.CSTNode],
 class ValueFlow:
     """A rule's data flow: subclass it, say what an expression's labels are and what
     to check, then ``analyse`` one function or ``analyse_driver`` (``run`` and the
-    helpers it calls one level deep)."""
+    helpers it reaches)."""
 
     merge = staticmethod(Held.union)
     collects: tuple[type, ...] = (cst.Call,)  # the nodes ``check`` wants from each statement
@@ -112,7 +96,9 @@ class ValueFlow:
     def __init__(self, ctx: str = "ctx") -> None:
         self.ctx_name = ctx
         self.driver: DriverClass | None = None
-        self._helper_starts: dict[str, Held] | None = None  # while following run
+        self._helper_starts: dict[cst.FunctionDef, Held] | None = None  # while following run
+        self._summaries: dict[tuple, Labels] = {}  # (helper, start) -> what it returns
+        self._summarizing: list[cst.FunctionDef] = []  # the helpers being summarised
 
     # -- what a rule says ---------------------------------------------------------
     def labels(self, node: cst.BaseExpression, state: Held) -> Labels:
@@ -148,32 +134,61 @@ class ValueFlow:
         return flow.run(function, start)
 
     def analyse_driver(self, driver: DriverClass, start: Held) -> None:
-        """``run`` from ``start``, then each helper it calls, its parameters labelled
-        with what every call passed them (merged)."""
+        """``run`` from ``start``, then each helper it reaches, at any depth, callers
+        first, its parameters labelled with what every call seen so far passed them
+        (merged). Each function is followed once: a recursive call adds nothing."""
         self.driver = driver
         self.ctx_name = ctx_name(driver.run)
-        self._helper_starts = {}
-        self.analyse(driver.run, start)
-        starts, self._helper_starts = self._helper_starts, None
-        for name, helper_start in starts.items():
-            self.analyse(driver.methods[name], helper_start)
+        self._helper_starts = {driver.run: start}
+        done: set[cst.FunctionDef] = set()
+        while pending := [f for f in self._helper_starts if f not in done]:
+            function = pending[0]
+            done.add(function)
+            self.analyse(function, self._helper_starts[function])
+        self._helper_starts = None
 
     @property
-    def in_run(self) -> bool:
-        """Whether ``analyse_driver`` is following ``run`` (not one of its helpers)."""
+    def following_driver(self) -> bool:
+        """Whether ``analyse_driver`` is following ``run`` and its helpers."""
         return self._helper_starts is not None
 
     def helper_of(self, call: cst.Call) -> cst.FunctionDef | None:
-        """The driver's method that ``call`` calls as ``self.<method>(...)``, not ``run``."""
-        name = self_method_called(call)
-        if self.driver is None or name is None or name == "run":
+        """The helper of the module that ``call`` runs (reach.callee), when following a
+        driver."""
+        return callee(self.driver, call) if self.driver is not None else None
+
+    def returned_labels(self, call: cst.Call, state: Held) -> Labels | None:
+        """What the module's helper that ``call`` runs returns, given what ``call``
+        passes it: its summary, computed once per helper and argument labels (nothing
+        is reported while computing it). None when ``call`` runs no helper of the
+        module, or one being summarised (recursion)."""
+        helper = self.helper_of(call)
+        if helper is None or helper in self._summarizing:
             return None
-        return self.driver.method(name)
+        start = self._start_of(call, helper, state)
+        memo = (helper, frozenset(start.pairs()))
+        if memo not in self._summaries:
+            self._summarizing.append(helper)
+            try:
+                exits = self.analyse(helper, start)
+            finally:
+                self._summarizing.pop()
+            self._summaries[memo] = frozenset().union(
+                *(self.labels(e.node.value, e.state) for e in exits
+                  if type(e.node) is cst.Return and e.node.value is not None))
+        return self._summaries[memo]
+
+    def _start_of(self, call: cst.Call, helper: cst.FunctionDef, state: Held) -> Held:
+        """The helper's parameters labelled with what ``call`` passes them."""
+        return Held.of((param, label) for param, arg in arguments_by_parameter(call, helper).items()
+                       for label in self.labels(arg, state))
 
     def _effect(self, node: cst.CSTNode, state: Held) -> Held:
         parts = list(self.parts(node))
+        if self._summarizing:  # only what the helper returns is wanted
+            return self.transfer(node, state, parts)
         self.check(node, state, parts)
-        if self.in_run:
+        if self.following_driver:
             for call in parts:
                 if type(call) is cst.Call:
                     self._note_helper_call(call, state)
@@ -183,11 +198,9 @@ class ValueFlow:
         method = self.helper_of(call)
         if method is None:
             return
-        start = Held.of((param, label) for param, arg in arguments_by_parameter(method, call)
-                        for label in self.labels(arg, state))
-        name = method.name.value
-        known = self._helper_starts.get(name)
-        self._helper_starts[name] = start if known is None else self.merge(known, start)
+        start = self._start_of(call, method, state)
+        known = self._helper_starts.get(method)
+        self._helper_starts[method] = start if known is None else self.merge(known, start)
 
     def bind(self, node: cst.CSTNode, state: Held) -> Held:
         if type(node) is cst.Assign:

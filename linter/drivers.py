@@ -7,6 +7,7 @@ Registrations elsewhere in the project arrive as ``external_keys``.
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass, field
 
@@ -42,6 +43,8 @@ class DriverClass:
     # run has no body of its own to check: it only raises NotImplementedError (or is ...),
     # or only returns what a function of the module returns (work the rules do not follow).
     opaque_run: bool = False
+    # The module's top-level functions: helpers run may call by name (reach.py).
+    functions: dict[str, cst.FunctionDef] = field(default_factory=dict, repr=False)
     # What several rules compute about the same methods (reach.py), kept while the file is linted.
     shared: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -96,6 +99,16 @@ def subscript_index(node: cst.Subscript) -> cst.BaseExpression | None:
 def subscript_key(node: cst.Subscript) -> str | None:
     """``"df"`` for ``x["df"]``: the literal string key of a one-element subscript."""
     return literal_string(subscript_index(node))
+
+
+_RUN_METHOD = re.compile(rb"def\s+run\b")
+
+
+def may_hold_driver(data: bytes) -> bool:
+    """Whether a file's bytes could define a driver (a class with ``def run``) or
+    register one (``.register(``): a look at the text, no parse. The files it rules
+    out get no finding but CPython's syntax verdict."""
+    return b"register" in data or _RUN_METHOD.search(data) is not None
 
 
 def is_register_call(call: cst.Call, imports: ImportMap) -> bool:
@@ -159,7 +172,7 @@ def find_drivers(module: cst.Module, path: str, registrations: list[Registration
     for name, keys in (external_keys or {}).items():
         keys_by_class.setdefault(name, []).extend(keys)
     drivers = []
-    functions = {s.name.value for s in module.body if type(s) is cst.FunctionDef}
+    functions = {s.name.value: s for s in module.body if type(s) is cst.FunctionDef}
     for index, statement in enumerate(module.body):
         if type(statement) is not cst.ClassDef:
             continue
@@ -173,7 +186,7 @@ def find_drivers(module: cst.Module, path: str, registrations: list[Registration
         drivers.append(DriverClass(
             node=statement, name=name, statement=index, run=methods["run"], methods=methods,
             category=category, category_source=source, keys=keys,
-            abstract=_is_abstract(statement),
+            abstract=_is_abstract(statement), functions=functions,
             opaque_run=_is_abstract_method(methods["run"]) or _delegates(methods["run"], functions)))
     return drivers
 
@@ -214,7 +227,7 @@ def _is_abstract_method(run: cst.FunctionDef) -> bool:
     return bool(statements) and all(_is_placeholder(s) for s in statements)
 
 
-def _delegates(run: cst.FunctionDef, functions: set[str]) -> bool:
+def _delegates(run: cst.FunctionDef, functions: dict[str, cst.FunctionDef]) -> bool:
     """``return run(step_id=step_id, ...)``: run hands everything to a module function."""
     statements = body_statements(run)
     if len(statements) != 1 or type(statements[0]) is not cst.SimpleStatementLine:

@@ -15,6 +15,7 @@ from .drivers import (
     find_drivers,
     import_time_registrations,
     is_register_call,
+    may_hold_driver,
     methods_of,
     registration,
     top_level_imports,
@@ -24,7 +25,7 @@ from .findings import Finding, Fix
 from .positions import Positions
 from .rule import FileContext, Report, Rule
 from .settings import Settings
-from .source import Unparsable, decode, parse
+from .source import Unparsable, cpython_verdict, decode, parse
 from .suppressions import Suppression, may_have_suppressions, parse_comment
 from .walk import Walk, forget_file
 
@@ -51,11 +52,24 @@ class Engine:
              external_keys: dict[str, list[str]] | None = None) -> LintedFile:
         """Lint one file's bytes with the rules whose codes are ``enabled``."""
         text = decode(data)
+        if not isinstance(text, Unparsable) and not may_hold_driver(data) \
+                and not (self.settings.report_unused_suppressions and may_have_suppressions(text)):
+            return self._lint_without_tree(path, text)
         module = text if isinstance(text, Unparsable) else parse(text, path, self.settings.python)
         if isinstance(module, Unparsable):
             code = SYNTAX_ERROR if module.kind == "syntax" else UNREADABLE
             return LintedFile(FileResult(path, [_unparsable(path, code, module)]))
         return self._lint_module(path, text, module, enabled, external_keys)
+
+    def _lint_without_tree(self, path: str, text: str) -> LintedFile:
+        """A file that can neither define nor register a driver: no rule applies to it,
+        so only CPython's verdict is asked (a tenth of LibCST's parse), never LibCST."""
+        refused = cpython_verdict(text, path, self.settings.python)
+        if refused is not None:
+            code = SYNTAX_ERROR if refused.kind == "syntax" else UNREADABLE
+            return LintedFile(FileResult(path, [_unparsable(path, code, refused)]))
+        return LintedFile(FileResult(path, facts=FileFacts(
+            path, is_test=categories.is_test_file(path))))
 
     def _lint_module(self, path: str, text: str, module: cst.Module, enabled: frozenset[str],
                      external_keys: dict[str, list[str]] | None) -> LintedFile:

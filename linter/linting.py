@@ -5,7 +5,6 @@ project pass, apply suppressions, and, with ``--fix``/``--diff``, the fixes."""
 from __future__ import annotations
 
 import gc
-import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from . import deep, fixer, source, suppressions
+from .drivers import may_hold_driver
 from .engine import RULE_ERROR, UNREADABLE, Engine, anchor_nodes, anchors_of
 from .facts import FileResult
 from .files import relative_to
@@ -84,7 +84,8 @@ class Linter:
         return deep.call(self._run, files, context)
 
     def _run(self, files: list[Path], context: list[Path]) -> Outcome:
-        self.context = [self._read(path) for path in context if may_hold_driver(path)]
+        self.context = [job for job in map(self._read, context)
+                        if job.data is not None and may_hold_driver(job.data)]
         jobs = [self._read(path) for path in files]
         outcome = self._lint(jobs)
         applied, unwritable = outcome.fixes_applied, list(outcome.unwritable)
@@ -355,19 +356,6 @@ class _ModuleNames:
             else:
                 self._packages[folder] = None
         return self._packages[folder]
-
-
-_RUN_METHOD = re.compile(rb"def\s+run\b")
-
-
-def may_hold_driver(path: Path) -> bool:
-    """Whether a file could define or register a driver (so the project rules need
-    its facts): a cheap look at its bytes, no parse."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return False
-    return b"register" in data or _RUN_METHOD.search(data) is not None
 
 
 def lint_file(engine: Engine, job: Job, enabled: frozenset[str], fix: str | None):

@@ -1,7 +1,9 @@
-"""What a driver's ``run`` reaches: the helper methods it calls, one level deep, which
-argument each helper parameter receives, and each method's pieces with their calls.
-Driver rules look no further, and they share these walks through the driver's
-``shared`` memo, so a method is walked once per file however many rules read it."""
+"""What a driver's ``run`` reaches, the module's call graph from it: the helpers each
+function calls (methods of the class through ``self.<name>(...)``, and the module's
+functions by name), to any depth with recursion cut; which argument each helper
+parameter receives; and each function's pieces with their calls. Rules share these
+walks through the driver's ``shared`` memo, so a function is walked once per file
+however many rules read it."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import libcst as cst
 
 from .drivers import DriverClass
 from .metrics import self_method_called
+from .names import dotted
 from .pieces import Piece, pieces
 from .walk import calls_in
 
@@ -26,36 +29,49 @@ def calls_of(driver: DriverClass, function: cst.FunctionDef) -> list[cst.Call]:
     return [call for _, calls in indexed_pieces(driver, function) for call in calls]
 
 
+def callee(driver: DriverClass, call: cst.Call) -> cst.FunctionDef | None:
+    """The function of this module that ``call`` runs: a method of the driver through
+    ``self.<name>(...)`` (not ``run``), or a top-level function called by its name."""
+    name = self_method_called(call)
+    if name is not None:
+        return driver.method(name) if name != "run" else None
+    if type(call.func) is cst.Name:
+        return driver.functions.get(call.func.value)
+    return None
+
+
 def helper_calls(driver: DriverClass, function: cst.FunctionDef) -> list[tuple[cst.Call, cst.FunctionDef]]:
-    """Each ``self.<method>(...)`` call in ``function`` of a method the class defines
-    (``run`` excepted), with that method."""
+    """Each call in ``function`` of a helper of this module (``callee``), with it."""
     key = ("helpers", function)
     if key not in driver.shared:
-        found = []
-        for call in calls_of(driver, function):
-            name = self_method_called(call)
-            method = driver.method(name) if name and name != "run" else None
-            if method is not None:
-                found.append((call, method))
-        driver.shared[key] = found
+        driver.shared[key] = [(call, helper) for call in calls_of(driver, function)
+                              if (helper := callee(driver, call)) is not None]
     return driver.shared[key]
 
 
 def reached_functions(driver: DriverClass) -> list[cst.FunctionDef]:
-    """``run`` and, once each, the helper methods it calls."""
-    functions = [driver.run]
-    for _, method in helper_calls(driver, driver.run):
-        if method not in functions:
-            functions.append(method)
-    return functions
+    """``run`` and every helper it reaches, at any depth, once each, callers first."""
+    key = ("reached",)
+    if key not in driver.shared:
+        functions = [driver.run]
+        for function in functions:  # grows while it is read: a breadth-first walk
+            for _, helper in helper_calls(driver, function):
+                if helper not in functions:
+                    functions.append(helper)
+        driver.shared[key] = functions
+    return driver.shared[key]
 
 
-def arguments_by_parameter(call: cst.Call, method: cst.FunctionDef) -> dict[str, cst.BaseExpression]:
-    """The expression each parameter of ``method`` receives from ``call``, ``self``
-    skipped; parameters fed by ``*args``/``**kwargs`` are left out."""
-    params = method.params
-    positional = [p.name.value for p in (*params.posonly_params, *params.params)][1:]
-    named = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+def arguments_by_parameter(call: cst.Call, function: cst.FunctionDef) -> dict[str, cst.BaseExpression]:
+    """The expression each parameter of ``function`` receives from ``call``; for a
+    method called through ``self``, ``self`` is skipped (not for a staticmethod).
+    Parameters fed by ``*args``/``**kwargs`` are left out."""
+    params = function.params
+    positional = [p.name.value for p in (*params.posonly_params, *params.params)]
+    if self_method_called(call) is not None and not any(
+            dotted(d.decorator) == "staticmethod" for d in function.decorators):
+        positional = positional[1:]
+    named = {*positional, *(p.name.value for p in params.kwonly_params)}
     bound: dict[str, cst.BaseExpression] = {}
     index = 0
     for arg in call.args:

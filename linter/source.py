@@ -101,15 +101,9 @@ def parse(text: str, path: str, version: Version = RUNNING) -> cst.Module | Unpa
     """CPython's verdict first (for the target ``version``), then LibCST's tree. Asking
     CPython costs a tenth of LibCST's parse and spares LibCST what it would crash on or
     take minutes over (brackets nested deeper than CPython allows, null bytes)."""
-    try:
-        refused = refusal(text, path, version)
-    except LookupError as unjudged:
-        return Unparsable("unsupported", 1, 1, f"{unjudged}; no rule could check it")
+    refused = cpython_verdict(text, path, version)
     if refused is not None:
-        line, column, message = refused
-        return Unparsable("syntax", line, column, f"{message}; the file is not valid Python "
-                                                  f"{version[0]}.{version[1]}, so no rule could "
-                                                  f"check it")
+        return refused
     try:
         with _parser_output_unvalidated():
             return cst.parse_module(text)
@@ -119,6 +113,21 @@ def parse(text: str, path: str, version: Version = RUNNING) -> cst.Module | Unpa
             f"CPython accepts this file but LibCST cannot parse it ({error.message}), so no "
             f"rule could check it; indenting with spaces only, or newer syntax LibCST does "
             f"not know yet, explain most cases")
+
+
+def cpython_verdict(text: str, path: str, version: Version = RUNNING) -> Unparsable | None:
+    """Why CPython of ``version`` refuses ``text`` (OSD900), or that nobody here can
+    judge it (OSD901); None when it accepts it."""
+    try:
+        refused = refusal(text, path, version)
+    except LookupError as unjudged:
+        return Unparsable("unsupported", 1, 1, f"{unjudged}; no rule could check it")
+    if refused is None:
+        return None
+    line, column, message = refused
+    return Unparsable("syntax", line, column, f"{message}; the file is not valid Python "
+                                              f"{version[0]}.{version[1]}, so no rule could "
+                                              f"check it")
 
 
 @contextmanager

@@ -13,8 +13,8 @@ A file write (pandas ``to_csv``/``to_parquet``/..., ``open(path, "w")``,
 ``os.replace``/``os.rename``/``shutil.move``/``Path.replace`` moves into place, to a
 ``tempfile`` file, or to an open file object or in-memory buffer.
 
-``run`` and the helper methods it calls, one level deep, are read; a helper's writes
-can be covered by the transaction around its call in ``run``.
+``run`` and the helpers it reaches (reach.py, any depth) are read; a helper's writes
+can be covered by the transaction around its call in any function on the way.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from .drivers import DriverClass, assigned_value, literal_string
 from .literals import template_text
 from .names import ImportMap, dotted
 from .pieces import TRY, WITH, Piece
-from .reach import calls_of, helper_calls, indexed_pieces
+from .reach import calls_of, helper_calls, indexed_pieces, reached_functions
 from .resources import (
     CLOSING_WRAPPERS,
     CONNECTION,
@@ -55,6 +55,9 @@ FRAME_FILE_WRITES = frozenset({"to_csv", "to_parquet", "to_json", "to_excel", "t
 PATH_KEYWORDS = ("path_or_buf", "path", "excel_writer", "path_or_buffer", "fname")
 ARROW_WRITES = (".parquet.write_table", ".csv.write_csv", ".feather.write_feather")
 ATOMIC_MOVES = frozenset({"os.replace", "os.rename", "shutil.move"})
+# Buffers and descriptors a file write may target without touching a destination path.
+IN_MEMORY = frozenset({"io.StringIO", "io.BytesIO", "os.fdopen", "pyarrow.BufferOutputStream",
+                       "pyarrow.MockOutputStream"})
 PATH_WRAPPERS = frozenset({"Path", "PurePath", "str", "fspath", "join", "joinpath"})
 OBJECT_STORE = re.compile(r"(?:s3a?|gs|gcs|az|abfss?)://")
 # ``with`` items that open a transaction: ``conn.transaction()``, ``engine.begin()``,
@@ -82,19 +85,35 @@ class TransactionAnalysis:
         self._rollbacks: dict[cst.CSTNode, bool] = {}
 
     def uncovered(self) -> list[Uncovered]:
-        run = _Function(self, self.driver.run)
-        found = run.uncovered_database_writes()
-        helpers: dict[cst.FunctionDef, tuple[_Function, list[Uncovered]]] = {}
-        for call, method in helper_calls(self.driver, self.driver.run):
-            if method not in helpers:
-                helper = _Function(self, method)
-                helpers[method] = (helper, helper.uncovered_database_writes())
-            helper, lacking = helpers[method]
-            if lacking and not run.covers_call(call, helper.commits_anywhere(),
+        self._functions: dict[cst.FunctionDef, _Function] = {}
+        self._lacking: dict[cst.FunctionDef, list[Uncovered]] = {}
+        found = self._uncovered_in(self.driver.run, frozenset())
+        functions = [self._function(f) for f in reached_functions(self.driver)]
+        return found + _File(self, functions).in_place_writes()
+
+    def _function(self, function: cst.FunctionDef) -> _Function:
+        if function not in self._functions:
+            self._functions[function] = _Function(self, function)
+        return self._functions[function]
+
+    def _uncovered_in(self, function: cst.FunctionDef,
+                      callers: frozenset[cst.FunctionDef]) -> list[Uncovered]:
+        """The writes of ``function`` and of the helpers it reaches that no transaction
+        around them, in it or between it and them, covers. ``callers``: the chain that
+        leads here, where a recursive call stops."""
+        if function in self._lacking:
+            return self._lacking[function]
+        own = self._function(function)
+        found = own.uncovered_database_writes()
+        for call, helper in helper_calls(self.driver, function):
+            if helper in callers or helper is function:
+                continue
+            lacking = self._uncovered_in(helper, callers | {function})
+            if lacking and not own.covers_call(call, self._function(helper).commits_anywhere(),
                                                only_commit=all(w.lacks == COMMIT for w in lacking)):
                 found += [w for w in lacking if w not in found]
-        functions = [run, *(helper for helper, _ in helpers.values())]
-        return found + _File(self, functions).in_place_writes()
+        self._lacking[function] = found
+        return found
 
     def rolls_back(self, node: cst.Try | cst.TryStar) -> bool:
         """Whether an ``except`` handler of the ``try`` rolls back (itself or through a
@@ -296,7 +315,7 @@ class _File:
             return True
         if type(value) is cst.Call:
             qualified = self.analysis.imports.qualify(value.func) or ""
-            if qualified.startswith("tempfile.") or qualified in ("io.StringIO", "io.BytesIO", "os.fdopen"):
+            if qualified.startswith("tempfile.") or qualified in IN_MEMORY:
                 return True
             if opened_kind(value, self.analysis.imports) == FILE:
                 return True

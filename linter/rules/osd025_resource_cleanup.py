@@ -11,6 +11,7 @@ from ..rule import Example, FileContext, Rule
 
 class ResourceCleanup(Rule):
     code = "OSD025"
+    skips_opaque_run = False  # it follows run into the helpers it delegates to
     message = "{call} opens {kind} that {problem}; the contract wants connections, cursors, " \
               "engines, sessions and files closed by a `with` or in a `finally` block"
     explanation = """
@@ -61,11 +62,13 @@ retries a failing step exhausts the server's connections.
   `sqlite3` or `psycopg2`: their context manager only commits or rolls back, so the
   connection stays open until garbage collection. Such a connection needs
   `with closing(...)` or a close in `finally`. psycopg 3, PyMySQL and DuckDB close theirs.
-- Helpers are the methods of the same class `run` calls, one level deep; resources opened
-  in other methods (`__init__`, methods `run` does not call) are not checked.
+- Helpers are what `run` reaches at any depth: methods called through `self` and the
+  module's functions called by name (a `run` that only delegates to one is followed
+  into it); resources opened in other methods (`__init__`, methods `run` does not
+  reach) are not checked.
 
 ## Not followed
-Helpers of helpers, module-level functions, resources kept in containers
+Functions of other modules, resources kept in containers
 (`self._pool[key] = connect()`) or tuples (`conn, cur = self._open()`), closes in a loop
 over several resources (`for r in (cur, conn): r.close()`), and `atexit`/`weakref`
 finalizers.
@@ -209,6 +212,22 @@ or close it in `finally` (in the contract's `self._cleanup()` when it lives on `
         """),
     ]
     INVALID = [
+        Example("""
+            import pandas as pd
+            import requests
+
+
+            def extract(step_id, config, inputs, ctx):
+                session = requests.Session()  # expect: OSD025
+                rows = session.get(config["url"], timeout=30).json()
+                ctx.log_metric("rows_read", len(rows))
+                return {"df": pd.DataFrame(rows)}
+
+
+            class PosthogExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    return extract(step_id, config, inputs, ctx)
+        """, path="posthog_extractor_driver.py"),
         Example("""
             import sqlite3
 

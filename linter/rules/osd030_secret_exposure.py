@@ -54,7 +54,9 @@ exception, anywhere in a module (test files excepted). A secret is:
   `.values()`, module-level assignments), and any string built from one with an f-string,
   `%`, `.format`, `+`, `str()`, `json.dumps()`, `join` and the like: a connection URL
   `f"postgresql://{user}:{password}@{host}/{db}"` is a secret.
-Inside a driver, the helpers `run` calls (one level deep) see what `run` passes them.
+Inside a driver, the helpers `run` reaches at any depth (methods through `self`, the
+module's functions by name) see what their callers pass them, and a helper's return
+value carries what the helper returns.
 
 ## Why
 "NEVER log passwords: mask them as '***'". Logs and events are kept with the run,
@@ -74,8 +76,8 @@ ctx.log_event("connecting", {"host": conn["host"], "user": conn["user"], "passwo
 ```
 
 ## Not followed
-Intra-procedural (per function), with the helpers of a driver's `run` one level deep;
-values returned by functions other than the string-building ones above, values rebuilt
+Per function, with the helpers a driver's `run` reaches; values returned by functions
+of other modules, other than the string-building ones above, values rebuilt
 by comprehensions, and exception objects (`str(e)`) are not followed. Decision: a key
 that mentions a secret but ends like a count, file, path, name, type, URL, id, hash,
 size, limit, timeout, format or a plural (`token_count`, `password_file`, `max_tokens`, a spec's
@@ -150,6 +152,21 @@ list of `secrets`) is not a secret, although the runtime masks it too; the keys 
         """, path="validate_cmd.py"),
     ]
     INVALID = [
+        Example("""
+            import logging
+
+            logger = logging.getLogger(__name__)
+
+
+            def _password(connection):
+                return connection.get("password")
+
+
+            class PostgresExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    logger.info("as %s", _password(config["resolved_connection"]))  # expect: OSD030
+                    return {"df": None}
+        """, path="postgres_extractor_driver.py"),
         Example("""
             import logging
 
@@ -391,6 +408,9 @@ class _Secrets(ValueFlow):
         if name in ("get", "getenv") and call.args \
                 and (literal := literal_string(call.args[0].value)) is not None:
             return _by_key(literal)
+        returned = self.returned_labels(call, state)
+        if returned is not None:  # a helper of the module: what it returns
+            return returned
         args = [a.value for a in call.args]
         if name == "replace" and len(args) > 1 and _MASKED.fullmatch(literal_string(args[1]) or ""):
             return NO_LABELS

@@ -7,9 +7,10 @@ from itertools import islice, product
 import libcst as cst
 
 from ...contract.sql import changes
-from ..dataflow import ValueFlow, arguments_by_parameter, called_name, key
+from ..dataflow import ValueFlow, called_name, key
 from ..drivers import DriverClass, literal_string
 from ..held import EMPTY, Held, Labels
+from ..reach import arguments_by_parameter
 from ..rule import Example, FileContext, Rule
 from ..sql_text import (
     WRAPPING,
@@ -37,7 +38,7 @@ class ReadOnlySql(Rule):
               "that is not a literal with a read_only validator before running it"
     explanation = """
 ## What it checks
-In an extractor's `run` and the helper methods it calls one level deep, every query
+In an extractor's `run` and the helpers it reaches at any depth, every query
 run by `execute`, `executemany`, `executescript`, `exec_driver_sql` (on any object),
 pandas `read_sql` / `read_sql_query`, or duckdb `sql`:
 - a query that is not a literal (from `config`, a parameter, built at run time) must
@@ -84,8 +85,8 @@ cur.execute(query)
 ```
 
 ## Not followed
-Intra-procedural over `run` and the helpers it calls one level deep (a query run two
-helpers down is not seen). Queries held in attributes of other objects, and checks done
+Per function over `run` and the helpers it reaches (methods through `self`, the
+module's functions by name; functions of other modules are not followed). Queries held in attributes of other objects, and checks done
 by functions whose name lacks `read_only`, are not followed. Side effects of functions
 called from a `SELECT` (`nextval`, `pg_terminate_backend`) are not judged: the statement
 kind is.
@@ -335,13 +336,13 @@ class _Queries(ValueFlow):
                 for arg in call.args:
                     if (name := key(arg.value)) is not None:
                         state = state.rebind(name, {VALIDATED})
-            elif self.in_run and (method := self.helper_of(call)) is not None:
+            elif self.following_driver and (method := self.helper_of(call)) is not None:
                 state = self._apply_summary(method, call, state)
         return self.bind(node, state)
 
     def _apply_summary(self, method: cst.FunctionDef, call: cst.Call, state: Held) -> Held:
         checked = self._summary(method)
-        for param, arg in arguments_by_parameter(method, call):
+        for param, arg in arguments_by_parameter(call, method).items():
             if (name := key(arg)) is None:
                 continue
             for validated in checked:

@@ -9,6 +9,7 @@ from ..timeouts import TimeoutCheck
 
 class ConnectionTimeout(Rule):
     code = "OSD033"
+    skips_opaque_run = False  # it follows run into the helpers it delegates to
     message = "{call}(...) has no connect timeout; the contract wants connection timeouts " \
               "handled, pass {advice}"
     explanation = """
@@ -54,8 +55,8 @@ hangs instead of failing with an error the runner can report and retry.
   handled, and that means stated (and usually configurable) where the call is made.
 
 ## Not followed
-Connect calls in module-level functions, in helpers of helpers and in methods `run` does
-not call; clients created elsewhere than `run`, its helpers and `__init__`, or received as
+Connect calls in functions of other modules and in methods `run` does not reach
+(helpers at any depth and the module's functions are followed); clients created elsewhere than `run`, its helpers and `__init__`, or received as
 parameters; timeouts set through transport adapters
 (`session.mount(..., TimeoutAdapter(...))`) or `functools.partial`; `urllib`, `aiohttp`
 and database clients other than those above. Setting `session.timeout = 10` on a
@@ -154,6 +155,24 @@ rows = requests.get(config["url"], timeout=config.get("timeout", 30)).json()
         """, path="enrich_transformer_driver.py"),
     ]
     INVALID = [
+        Example("""
+            import psycopg
+
+
+            class PostgresWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    rows = self._load(inputs["df"], config)
+                    ctx.log_metric("rows_written", rows)
+                    return {}
+
+                def _load(self, df, config):
+                    with self._connect(config) as conn, conn.transaction():
+                        conn.execute("DELETE FROM orders")
+                    return len(df)
+
+                def _connect(self, config):
+                    return psycopg.connect(config["dsn"])  # expect: OSD033
+        """, path="postgres_writer_driver.py"),
         Example("""
             import psycopg2
             import requests

@@ -39,8 +39,8 @@ class SqlInjection(Rule):
 ## What it checks
 SQL text built with an f-string, `%`, `.format` or `+` from values that come from
 `config`, from `inputs` (the frames and their values) or from DataFrame column names
-(`df.columns`, a `for` over them), in a driver's `run` and the helper methods it calls
-one level deep. Values are followed through names, tuple unpacking, loops,
+(`df.columns`, a `for` over them), in a driver's `run` and the helpers it reaches at any
+depth (what a helper returns carries what it was given, as its body says). Values are followed through names, tuple unpacking, loops,
 comprehensions, `", ".join(...)`, string methods and other calls that take them.
 
 What counts as SQL text (a decision the catalogue left open): a composed string whose
@@ -89,12 +89,33 @@ With sqlite3/duckdb/PyMySQL, quote identifiers with the driver's quoting functio
 and pass values as parameters: `conn.execute("SELECT * FROM t WHERE id = ?", (id,))`.
 
 ## Not followed
-Intra-procedural over `run` and the helpers it calls one level deep; values kept in
-attributes of other objects, helpers of helpers, and functions outside the class are
-not followed. Hand-written quoting (`f'"{name}"'`) is not quoting: it breaks on a
+Per function over `run` and the helpers it reaches; values kept in attributes of other
+objects and functions of other modules are not followed. Hand-written quoting (`f'"{name}"'`) is not quoting: it breaks on a
 name that contains a quote.
 """
     VALID = [
+        Example("""
+            def quote_identifier(name):
+                return '"' + str(name).replace('"', '""') + '"'
+
+
+            def _on_conflict(df, keys):
+                quoted = [quote_identifier(name) for name in df.columns if name not in keys]
+                return " ON CONFLICT DO UPDATE SET " + ", ".join(
+                    f"{q} = excluded.{q}" for q in quoted)
+
+
+            class SqliteWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    df = inputs["df"]
+                    self._insert(config, df, _on_conflict(df, ["id"]))
+                    return {}
+
+                def _insert(self, config, df, suffix):
+                    names = ", ".join(quote_identifier(name) for name in df.columns)
+                    config["conn"].executemany(f"INSERT INTO t ({names}) VALUES (?){suffix}",
+                                               df.values.tolist())
+        """, path="sqlite_writer_driver.py"),
         Example("""
             from psycopg import sql
 
@@ -183,6 +204,23 @@ name that contains a quote.
         """, path="postgres_extractor_driver.py"),
     ]
     INVALID = [
+        Example("""
+            import sqlite3
+            from contextlib import closing
+
+
+            def _columns(df):
+                return ", ".join(df.columns)
+
+
+            class SqliteWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    df = inputs["df"]
+                    with closing(sqlite3.connect(config["path"])) as conn, conn:
+                        conn.executemany(f"INSERT INTO t ({_columns(df)}) VALUES (?)",  # expect: OSD034
+                                         df.values.tolist())
+                    return {}
+        """, path="sqlite_writer_driver.py"),
         Example("""
             import psycopg
 
@@ -319,6 +357,9 @@ class _Composition(ValueFlow):
         if name == "map" and len(args) == 2:
             quoting = is_quoting((dotted(args[0]) or "").rsplit(".", 1)[-1])
             return NO_LABELS if quoting else self.labels(args[1], state)
+        returned = self.returned_labels(call, state)
+        if returned is not None:  # a helper of the module: what it returns
+            return returned
         found = self._all(args, state)
         return found | self.labels(receiver, state) if receiver is not None else found
 

@@ -15,6 +15,7 @@ PROBLEMS = {
 
 class Transaction(Rule):
     code = "OSD041"
+    skips_opaque_run = False  # it follows run into the helpers it delegates to
     message = "run {problem}; the contract wants writes rolled back on error: wrap them in " \
               "`with conn.transaction():` / `with engine.begin():` (or commit() after them and " \
               "rollback() in except), and write files to a temporary path moved into place with os.replace"
@@ -22,7 +23,8 @@ class Transaction(Rule):
 ## What it checks
 That a writer's database writes run inside a transaction that is rolled back on error,
 and that its file writes cannot leave a half-written destination. In `run` and the
-helper methods it calls (one level deep):
+helpers it reaches at any depth (methods through `self`, the module's functions by
+name):
 
 **Database writes** are, on a connection or cursor:
 - `execute`, `executemany`, `executescript`, `exec_driver_sql` whose SQL changes data or
@@ -83,7 +85,7 @@ makes the write all or nothing.
   error half-way leaves a partial append.
 
 ## Not followed
-Helpers of helpers, module-level functions, ORM unit-of-work calls (`session.add`,
+Functions of other modules, ORM unit-of-work calls (`session.add`,
 `bulk_save_objects`), DuckDB's `sql()`, autocommit settings, `shutil.copy` to the
 destination, and whether the commit is on the same connection as the write.
 
