@@ -106,9 +106,14 @@ _RUN_METHOD = re.compile(rb"def\s+run\b")
 
 def may_hold_driver(data: bytes) -> bool:
     """Whether a file's bytes could define a driver (a class with ``def run``) or
-    register one (``.register(``): a look at the text, no parse. The files it rules
-    out get no finding but CPython's syntax verdict."""
-    return b"register" in data or _RUN_METHOD.search(data) is not None
+    register one: a look at the text, no parse. The files it rules out get no finding
+    but CPython's syntax verdict."""
+    return may_register(data) or _RUN_METHOD.search(data) is not None
+
+
+def may_register(data: bytes) -> bool:
+    """Whether a file's bytes could register a driver (``DriverRegistry.register``)."""
+    return b"register" in data
 
 
 def is_register_call(call: cst.Call, imports: ImportMap) -> bool:

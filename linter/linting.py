@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from . import deep, fixer, source, suppressions
-from .drivers import may_hold_driver
+from .drivers import may_register
 from .engine import RULE_ERROR, UNREADABLE, Engine, anchor_nodes, anchors_of
 from .facts import FileResult
 from .files import relative_to
@@ -77,15 +77,15 @@ class Linter:
         self._spec_keys = keys_by_file(self.spec_drivers)
 
     def run(self, files: list[Path], context: list[Path] = ()) -> Outcome:
-        """Lint ``files``. ``context``: the project's other files, which the project
-        rules see too (a hook given the changed files then reports for them what a run
-        over the whole project reports), read through the cache; their own findings
-        are not reported."""
+        """Lint ``files``. ``context``: the project's other files, whose registrations
+        the project rules see too when ``files`` hold a driver or a registration (a hook
+        given the changed files then reports for them what a run over the whole project
+        reports); read through the cache, their own findings are not reported."""
         return deep.call(self._run, files, context)
 
     def _run(self, files: list[Path], context: list[Path]) -> Outcome:
         self.context = [job for job in map(self._read, context)
-                        if job.data is not None and may_hold_driver(job.data)]
+                        if job.data is not None and may_register(job.data)]
         jobs = [self._read(path) for path in files]
         outcome = self._lint(jobs)
         applied, unwritable = outcome.fixes_applied, list(outcome.unwritable)
@@ -234,8 +234,10 @@ class Linter:
     def _project_pass(self, by_display: dict[str, Job],
                       results: dict[str, FileResult]) -> list[ProjectReport]:
         linted = set(by_display)
-        for job, result, _, _ in self._lint_files(self.context):
-            by_display[job.display], results[job.display] = job, result
+        if any(r.facts is not None and (r.facts.classes or r.facts.registrations)
+               for r in results.values()):  # else no project rule can say anything of them
+            for job, result, _, _ in self._lint_files(self.context):
+                by_display[job.display], results[job.display] = job, result
         modules = _ModuleNames()
         for display, result in results.items():
             if result.facts is not None:

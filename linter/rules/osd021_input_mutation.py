@@ -23,7 +23,8 @@ class InputMutation(Rule):
     explanation = """
 ## What it checks
 In-place changes, in a writer's or transformer's `run` and the helpers it reaches at
-any depth (methods through `self`, the module's functions by name), of a DataFrame that came from `inputs`, or of the `inputs` dict itself.
+any depth (methods through `self`, the module's functions by name), of a DataFrame that
+came from `inputs`, or of the `inputs` dict itself.
 
 A name holds an input frame when it is bound from `inputs["df"]` (any key),
 `inputs.get("df")`, from another input frame by plain assignment (`frame = df`), by tuple
@@ -54,7 +55,8 @@ use a non-in-place method and rebind (`df = df.rename(columns=mapping)`).
 
 ## Not followed
 Per function, over `run` and the helpers it reaches (each followed once, with what
-the calls seen so far pass it; functions of other modules are not followed). Frames stored in attributes (`self.df`) are followed only within the method
+the calls seen so far pass it; functions of other modules are not followed). Frames
+stored in attributes (`self.df`) are followed only within the method
 that stores them; frames in containers (`frames[0]`) or returned by helpers are not, nor
 are frames passed to functions outside the class. Loops are followed once.
 

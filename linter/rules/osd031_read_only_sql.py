@@ -86,7 +86,8 @@ cur.execute(query)
 
 ## Not followed
 Per function over `run` and the helpers it reaches (methods through `self`, the
-module's functions by name; functions of other modules are not followed). Queries held in attributes of other objects, and checks done
+module's functions by name; functions of other modules are not followed). Queries held
+in attributes of other objects, and checks done
 by functions whose name lacks `read_only`, are not followed. Side effects of functions
 called from a `SELECT` (`nextval`, `pg_terminate_backend`) are not judged: the statement
 kind is.

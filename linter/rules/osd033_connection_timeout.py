@@ -56,7 +56,8 @@ hangs instead of failing with an error the runner can report and retry.
 
 ## Not followed
 Connect calls in functions of other modules and in methods `run` does not reach
-(helpers at any depth and the module's functions are followed); clients created elsewhere than `run`, its helpers and `__init__`, or received as
+(helpers at any depth and the module's functions are followed); clients created
+elsewhere than `run`, its helpers and `__init__`, or received as
 parameters; timeouts set through transport adapters
 (`session.mount(..., TimeoutAdapter(...))`) or `functools.partial`; `urllib`, `aiohttp`
 and database clients other than those above. Setting `session.timeout = 10` on a

@@ -40,7 +40,8 @@ class SqlInjection(Rule):
 SQL text built with an f-string, `%`, `.format` or `+` from values that come from
 `config`, from `inputs` (the frames and their values) or from DataFrame column names
 (`df.columns`, a `for` over them), in a driver's `run` and the helpers it reaches at any
-depth (what a helper returns carries what it was given, as its body says). Values are followed through names, tuple unpacking, loops,
+depth (what a helper returns carries what it was given, as its body says). Values are
+followed through names, tuple unpacking, loops,
 comprehensions, `", ".join(...)`, string methods and other calls that take them.
 
 What counts as SQL text (a decision the catalogue left open): a composed string whose
@@ -90,7 +91,8 @@ and pass values as parameters: `conn.execute("SELECT * FROM t WHERE id = ?", (id
 
 ## Not followed
 Per function over `run` and the helpers it reaches; values kept in attributes of other
-objects and functions of other modules are not followed. Hand-written quoting (`f'"{name}"'`) is not quoting: it breaks on a
+objects and functions of other modules are not followed. Hand-written quoting
+(`f'"{name}"'`) is not quoting: it breaks on a
 name that contains a quote.
 """
     VALID = [
