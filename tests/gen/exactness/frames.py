@@ -32,7 +32,7 @@ def expected_back(df: pd.DataFrame) -> pd.DataFrame:
             column = column.dt.tz_convert("UTC").astype("datetime64[us, UTC]")
         elif pd.api.types.is_datetime64_dtype(dtype):
             column = column.astype("datetime64[us]")
-        elif pd.api.types.is_object_dtype(dtype):
+        elif pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
             column = column.astype(object).where(column.notna(), None)
         out[name] = column
     return pd.DataFrame(out, index=pd.RangeIndex(len(df)))
