@@ -9,11 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CATEGORIES = ("extractor", "writer", "transformer")
-
-# The metric each category must emit before returning (contract rule OSD010).
-METRICS = {"extractor": "rows_read", "writer": "rows_written", "transformer": "rows_processed"}
-
 # The public Osiris component-spec mode of each category.
 SPEC_MODES = {"extractor": "extract", "writer": "write", "transformer": "transform"}
 
@@ -65,7 +60,10 @@ SQL_SOURCE = (
 )
 SQL_TARGET = (Setting("table", "string", "Table to write", required=True), *WRITE_SETTINGS)
 FILE_PATH = Setting("path", "string", "Path of the CSV file", required=True)
-CSV_SOURCE = (FILE_PATH, COLUMNS, LIMIT, DELIMITER, ENCODING)
+CSV_TYPES = Setting("types", "object", "Kind of each named column (integer, float, decimal, "
+                    "boolean, date, timestamp, timestamptz, text); the others are inferred "
+                    "from their text")
+CSV_SOURCE = (FILE_PATH, COLUMNS, LIMIT, CSV_TYPES, DELIMITER, ENCODING)
 CSV_TARGET = (FILE_PATH, *WRITE_SETTINGS, DELIMITER, ENCODING)
 SQL_TRANSFORM = (
     Setting("query", "string", "SQL over the input DataFrame; it must only read",
@@ -134,7 +132,12 @@ BACKENDS = (
     Backend(
         name="postgres", title="PostgreSQL", step_settings={"extractor": SQL_SOURCE, "writer": SQL_TARGET},
         imports=("psycopg", "pyarrow"), packages=("psycopg[binary]>=3.1", "pyarrow>=15"), extra="postgres",
-        connection=SERVER_SETTINGS, default_port=5432, aliases=("postgresql", "supabase"),
+        # libpq's connect_timeout bounds the whole startup; statement_timeout is the
+        # server's bound on each statement (a lock wait included), 0 for none.
+        connection=(*SERVER_SETTINGS, Setting(
+            "statement_timeout", "integer", "Seconds the server lets one statement run "
+            "(waiting on locks included) before it cancels it; 0 for no limit", default=0)),
+        default_port=5432, aliases=("postgresql", "supabase"),
         quoting="psycopg sql.Identifier", read_only_session="SET TRANSACTION READ ONLY",
         upsert="staging table + one INSERT ... ON CONFLICT", bulk_load="COPY fed by pyarrow CSV",
         test_fixture="postgres", check_scenario=True,
@@ -150,7 +153,10 @@ BACKENDS = (
         test_fixture="mysql", check_scenario=True,
         decimal_limits=(65, 30),
         column_types=column_types("BOOLEAN", "BIGINT", "DOUBLE", "DECIMAL({precision}, {scale})",
-                                  "DATE", "DATETIME(6)", "DATETIME(6)", "LONGTEXT", "VARCHAR(255)"),
+                                  "DATE", "DATETIME(6)", "DATETIME(6)",
+                                  # every character; keys compare byte for byte ('a' != 'A')
+                                  "LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+                                  "VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"),
     ),
     Backend(
         name="sqlite", title="SQLite",
@@ -159,8 +165,11 @@ BACKENDS = (
         quoting="double quotes", read_only_session="PRAGMA query_only = ON",
         upsert="INSERT ... ON CONFLICT DO UPDATE", bulk_load="batched executemany",
         test_fixture="sqlite",
-        column_types=column_types("INTEGER", "INTEGER", "REAL", "NUMERIC", "TEXT",
-                                  "TIMESTAMP", "TIMESTAMP", "TEXT", "TEXT"),
+        # Declared so the extractor knows each column's type back; decimals as TEXT
+        # (the "TEXT" in the name gives the column text affinity: NUMERIC would make
+        # them REAL), timestamps as ISO text, booleans as 0/1.
+        column_types=column_types("BOOLEAN", "INTEGER", "REAL", "DECIMAL_TEXT", "DATE",
+                                  "TIMESTAMP", "TIMESTAMPTZ", "TEXT", "TEXT"),
     ),
     Backend(
         name="duckdb", title="DuckDB",
@@ -178,7 +187,7 @@ BACKENDS = (
         step_settings={"extractor": CSV_SOURCE, "writer": CSV_TARGET},
         imports=("pandas",), packages=(), extra=None, connection=(),
         quoting="-", read_only_session="file opened for reading",
-        upsert="rows replaced by key, file rewritten atomically",
+        upsert="rows replaced by key text, the others kept byte for byte",
         bulk_load="temp file + os.replace", test_fixture=None,
     ),
     Backend(
