@@ -239,7 +239,7 @@ def _fail(message: str) -> None:
 
 
 def main() -> None:
-    from .dataclass_bytecode import kept_bytecode
+    from .speedups import kept_bytecode
 
     with kept_bytecode():  # LibCST's ~250 dataclasses, compiled once, not at every start
         app()

@@ -1,100 +1,19 @@
 """Line and column of the nodes a file reports, computed once per file and only when
 the file has something to report.
 
-LibCST's ``PositionProvider`` through ``MetadataWrapper`` costs ~17 ms a file
-here, three times the parse, mostly in bookkeeping around a code generation pass
-that alone costs ~2 ms. This module runs that pass with a lighter state that
-records each node's syntactic range as two character offsets, and stops it as soon as the
-last node asked for is passed: a class name near the top costs a few lines of
-code generation, not the file. The ranges are the same as ``PositionProvider``'s
-(tests/lint/test_walk_and_positions.py compares them).
+The ranges are ``PositionProvider``'s; speedups.code_ranges computes them with a
+lighter pass that stops after the last node asked for (tests/lint/test_walk_and_positions.py
+compares the two).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState
-from libcst._position import CodePosition, CodeRange
+from libcst.metadata import CodeRange
 
-from .source import LINE_BREAK
-
-
-@dataclass(frozen=False)
-class _PositionState(CodegenState):
-    """Counts characters instead of lines and columns: a token costs one addition, and
-    only the few nodes asked for are turned into lines and columns at the end."""
-
-    offset: int = 0
-    indent_length: int = 0
-    # id(node) -> (start offset, end offset). Keyed by id: CSTNode.__hash__ is a Python
-    # method, and this dict sees every node; the tree outlives the dict.
-    ranges: dict = field(default_factory=dict)
-    starts: list = field(default_factory=list)
-    pending: set = field(default_factory=set)  # ids of the nodes asked for, not yet passed
-
-    def before_codegen(self, node) -> None:
-        self.starts.append(self.offset)
-
-    def after_codegen(self, node) -> None:
-        """Nodes without a syntactic range (whitespace) get their whole extent."""
-        start = self.starts.pop()
-        key = id(node)
-        if key not in self.ranges:
-            self.ranges[key] = (start, self.offset)
-            if key in self.pending:
-                self.passed(key)
-
-    def passed(self, key: int) -> None:
-        self.pending.discard(key)
-        if not self.pending:
-            raise _AllPassed
-
-    def increase_indent(self, value: str) -> None:
-        self.indent_tokens.append(value)
-        self.indent_length += len(value)
-
-    def decrease_indent(self) -> None:
-        self.indent_length -= len(self.indent_tokens.pop())
-
-    def add_indent_tokens(self) -> None:
-        self.tokens.extend(self.indent_tokens)
-        self.offset += self.indent_length
-
-    def add_token(self, value: str) -> None:
-        self.tokens.append(value)
-        self.offset += len(value)
-
-    def record_syntactic_position(self, node, *, start_node=None, end_node=None):
-        return _Recorder(self, node, start_node, end_node)
-
-
-class _Recorder:
-    __slots__ = ("state", "node", "start_node", "end_node", "start")
-
-    def __init__(self, state: _PositionState, node, start_node, end_node) -> None:
-        self.state, self.node, self.start_node, self.end_node = state, node, start_node, end_node
-
-    def __enter__(self) -> None:
-        self.start = self.state.offset
-
-    def __exit__(self, error_type, *_) -> None:
-        if error_type is not None:
-            return  # the pass was stopped before this node's end
-        ranges = self.state.ranges
-        start = ranges[id(self.start_node)][0] if self.start_node is not None else self.start
-        end = ranges[id(self.end_node)][1] if self.end_node is not None else self.state.offset
-        key = id(self.node)
-        ranges[key] = (start, end)
-        if key in self.state.pending:
-            self.state.passed(key)
-
-
-class _AllPassed(Exception):
-    """Ends the code generation pass: every node asked for has its range."""
+from .speedups import code_ranges
 
 
 class Positions:
@@ -102,29 +21,10 @@ class Positions:
 
     def __init__(self, module: cst.Module, nodes: Iterable[cst.CSTNode]) -> None:
         self._module = module
-        self._wanted = {id(node) for node in nodes}
-        self._ranges: dict | None = None
-        self._line_starts: list[int] = []  # the offset at which each line begins
+        self._wanted = list(nodes)
+        self._ranges: dict[int, CodeRange] | None = None
 
     def of(self, node: cst.CSTNode) -> CodeRange:
         if self._ranges is None:
-            self._compute()
-        start, end = self._ranges[id(node)]
-        return CodeRange(self._point(start), self._point(end))
-
-    def _point(self, offset: int) -> CodePosition:
-        line = bisect_right(self._line_starts, offset)
-        return CodePosition(line, offset - self._line_starts[line - 1])
-
-    def _compute(self) -> None:
-        state = _PositionState(default_indent=self._module.default_indent,
-                               default_newline=self._module.default_newline,
-                               pending=set(self._wanted))
-        if state.pending:
-            try:
-                self._module._codegen(state)
-            except _AllPassed:
-                pass
-        self._ranges = state.ranges
-        code = "".join(state.tokens)
-        self._line_starts = [0, *(found.end() for found in LINE_BREAK.finditer(code))]
+            self._ranges = code_ranges(self._module, self._wanted)
+        return self._ranges[id(node)]

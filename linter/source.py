@@ -7,15 +7,13 @@ import io
 import re
 import stat
 import tokenize
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import libcst as cst
-from libcst._nodes.base import CSTNode
 
 from .pythons import RUNNING, Version, refusal
+from .speedups import parser_output_unvalidated
 
 
 @dataclass(frozen=True)
@@ -105,7 +103,7 @@ def parse(text: str, path: str, version: Version = RUNNING) -> cst.Module | Unpa
     if refused is not None:
         return refused
     try:
-        with _parser_output_unvalidated():
+        with parser_output_unvalidated():
             return cst.parse_module(text)
     except cst.ParserSyntaxError as error:  # valid Python that LibCST cannot read
         return Unparsable(
@@ -128,21 +126,3 @@ def cpython_verdict(text: str, path: str, version: Version = RUNNING) -> Unparsa
     return Unparsable("syntax", line, column, f"{message}; the file is not valid Python "
                                               f"{version[0]}.{version[1]}, so no rule could "
                                               f"check it")
-
-
-@contextmanager
-def _parser_output_unvalidated() -> Iterator[None]:
-    """LibCST validates every node as it is built (``CSTNode.__post_init__``). That
-    protects trees built by hand, such as fixes, but on a parsed file only repeats what
-    the parser has already checked, for 12% of the parse. Off while the parser builds
-    a tree, in this process only, and on again for every node built after it."""
-    validate = CSTNode.__post_init__
-    CSTNode.__post_init__ = _trusted
-    try:
-        yield
-    finally:
-        CSTNode.__post_init__ = validate
-
-
-def _trusted(node: CSTNode) -> None:
-    """``__post_init__`` of the nodes the parser builds."""

@@ -10,7 +10,7 @@ import sys
 from importlib.util import MAGIC_NUMBER
 
 import pytest
-from osiris_driver_kit.linter.dataclass_bytecode import kept_bytecode
+from osiris_driver_kit.linter.speedups import kept_bytecode
 
 
 def define_point():
@@ -111,7 +111,7 @@ def test_an_unwritable_place_is_not_an_error(tmp_path, writes_bytecode):
 
 def test_osiris_lint_writes_it_beside_its_bytecode_and_reuses_it(tmp_path):
     """A whole run, as the console script runs it, with and without the kept file."""
-    from osiris_driver_kit.linter import dataclass_bytecode
+    from osiris_driver_kit.linter import speedups as dataclass_bytecode
 
     driver = tmp_path / "clean.py"
     driver.write_text("x = 1\n")
