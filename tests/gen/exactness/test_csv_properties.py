@@ -103,3 +103,49 @@ def test_upsert_keeps_every_row_it_does_not_replace_byte_for_byte(store_of, case
     kept = "".join(line for key, line in zip(keys, raw, strict=False) if key not in replaced)
     written = "".join('"' + key.replace('"', '""') + '","x"' + header[4:] for key in new_keys)
     assert store.path.read_bytes() == (header + kept + written).encode()
+
+
+@SETTINGS
+@given(frames(CSV))
+def test_reading_a_few_lines_at_a_time_gives_the_same_frame(store_of, df):
+    """Kinds are decided over the whole file whatever its pieces."""
+    store = store_of("csv")
+    store.write(df)
+    whole, extractor = store.read(), store.drivers["extractor"]
+    chunk, extractor.READ_CHUNK = extractor.READ_CHUNK, 16
+    try:
+        pieces = store.read()
+    finally:
+        extractor.READ_CHUNK = chunk
+    pd.testing.assert_frame_equal(pieces, whole, check_exact=True)
+
+
+@st.composite
+def raw_rows(draw):
+    """CSV text of 1-3 columns, each field quoted or bare at random (bare only where
+    RFC 4180 allows; an empty bare field is a missing value), any line end, with or
+    without one after the last row; and the values it holds."""
+    width = draw(st.integers(1, 3))
+    values = draw(st.lists(st.lists(st.one_of(st.none(), RAW), min_size=width,
+                                    max_size=width), max_size=6))
+    end = draw(st.sampled_from(["\n", "\r\n", "\r"]))
+
+    def field(text: str | None) -> str:
+        if text is None:
+            return ""
+        bare_ok = text and not set(text) & set(',"\r\n')
+        return text if bare_ok and draw(st.booleans()) else '"' + text.replace('"', '""') + '"'
+    lines = [",".join(field(value) for value in row) for row in values]
+    last_end = draw(st.booleans()) or (lines and lines[-1] == "")
+    text = ",".join(f"c{i}" for i in range(width)) + end + end.join(lines)
+    return text + (end if lines and last_end else ""), values, width
+
+
+@SETTINGS
+@given(raw_rows())
+def test_fields_are_split_as_written(store_of, case):
+    text, values, width = case
+    store = store_of("csv")
+    store.path.write_bytes(text.encode())
+    back = store.read(types={f"c{i}": "text" for i in range(width)})
+    assert back.values.tolist() == values

@@ -152,3 +152,98 @@ def test_a_byte_order_mark_needs_utf_8_sig(store):
     with pytest.raises(ValueError, match="utf-8-sig"):
         store.read()
     assert store.read(encoding="utf-8-sig")["id"].tolist() == [1]
+
+
+@pytest.fixture
+def small_pieces(store, monkeypatch):
+    """The extractor reads the file a few lines at a time, so that kinds are decided
+    over many pieces."""
+    monkeypatch.setattr(store.drivers["extractor"], "READ_CHUNK", 64)
+    return store
+
+
+def test_a_kind_is_decided_over_the_whole_file_not_the_first_rows(small_pieces):
+    """A later row that moves a column's kind on makes the rows before it read as
+    that kind too (the extractor reads the file again for them), exactly."""
+    rows = [f"{i},{i},{i},,{i}" for i in range(200)]
+    rows += ["200,1.5,12345678901234567890.5,7,\"x\"", "201,,,,"]
+    small_pieces.path.write_text("id,f,d,late,t\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    back = small_pieces.read()
+    assert back["id"].dtype == "Int64" and back["id"].tolist() == list(range(202))
+    assert back["f"].dtype == "float64" and back["f"].tolist()[199:201] == [199.0, 1.5]
+    assert back["d"].tolist()[:2] == [D(0), D(1)] and back["d"].tolist()[200] == D(
+        "12345678901234567890.5")
+    assert str(back["late"].dtype) == "Int64" and back["late"].tolist()[200] == 7
+    assert back["late"].isna().sum() == 201
+    assert back["t"].dtype == object and back["t"].tolist()[:2] == ["0", "1"]
+    assert back["t"].tolist()[200:] == ["x", None]
+
+
+def test_small_pieces_read_every_kind_back_exact(small_pieces):
+    df = pd.concat([every_kind()] * 20, ignore_index=True)
+    small_pieces.write(df)
+    assert_same_frame(small_pieces.read(), df)
+    assert_same_frame(small_pieces.read(types=KINDS), df)
+    assert_same_frame(small_pieces.read(limit=37), df.head(37))
+
+
+def test_a_misfit_in_a_later_piece_names_its_row(small_pieces):
+    small_pieces.path.write_text("n\n" + "1\n" * 300 + "x\n1\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"'n', row 301.*'x' is not an integer"):
+        small_pieces.read(types={"n": "integer"})
+
+
+def test_timestamps_are_read_as_their_text_shows(store):
+    store.path.write_text(
+        "at,tz\n"
+        "2024-02-29 12:30:00.5,2024-02-29T12:30:00.000001+05:30\n"
+        "0001-01-01T00:00:00,0001-01-01 05:30:00+05:30\n"
+        ",9999-12-31 20:00:00-03:59\n"
+        "9999-12-31 23:59:59.999999,2000-01-01 00:00:00Z\n", encoding="utf-8")
+    back = store.read()
+    assert back["at"].dtype == "datetime64[us]" and back["at"].tolist()[:2] == [
+        pd.Timestamp("2024-02-29 12:30:00.5"), pd.Timestamp("0001-01-01")]
+    assert str(back["tz"].dtype) == "datetime64[us, UTC]"
+    assert [t.isoformat() for t in back["tz"]] == [
+        "2024-02-29T07:00:00.000001+00:00", "0001-01-01T00:00:00+00:00",
+        "9999-12-31T23:59:00+00:00", "2000-01-01T00:00:00+00:00"]
+
+
+@pytest.mark.parametrize("text", [
+    "0000-01-01 00:00:00", "2023-02-29 00:00:00", "2024-01-01 24:00:00",
+    "2024-01-01 23:59:60", "2024-01-01 00:00:00.1234567", "2024-01-01",
+    "0001-01-01 00:00:00+00:01", "9999-12-31 23:59:59-00:01", "2024-01-01 00:00",
+])
+def test_what_is_not_a_timestamp_stays_text(store, text):
+    """Invalid days and times, the year 0, a time outside 0001-9999 once in UTC."""
+    store.path.write_text(f"at\n2024-01-01 00:00:00\n{text}\n", encoding="utf-8")
+    assert store.read()["at"].tolist() == ["2024-01-01 00:00:00", text]
+
+
+def test_mixed_offsets_are_neither_timestamp_kind(store):
+    store.path.write_text("at\n2024-01-01 00:00:00\n2024-01-01 00:00:00Z\n", encoding="utf-8")
+    assert store.read()["at"].dtype == object
+    with pytest.raises(ValueError, match=r"row 2.*without an offset"):
+        store.read(types={"at": "timestamp"})
+    with pytest.raises(ValueError, match=r"row 1.*with an offset"):
+        store.read(types={"at": "timestamptz"})
+
+
+@pytest.mark.parametrize("texts, kind", [
+    (["0.1", "1e-300", "123456789012345"], "float64"),
+    (["0.1", "0.30000000000000004", "1.7976931348623157e308", "5e-324"], "float64"),
+    (["0.1", "0.300000000000000000", "19.90"], "float64"),
+    (["0.1", "1e-400"], "object"),
+    (["0.1", "0.12345678901234567"], "object"),
+    (["1.5", "1e400"], "object"),
+])
+def test_a_float_column_only_takes_numbers_a_float_holds(store, texts, kind):
+    """A number a float holds reads as float64 (its shortest text need not be the
+    written one); one that a float would change keeps the column Decimal."""
+    store.path.write_text("x\n" + "\n".join(texts) + "\n", encoding="utf-8")
+    back = store.read()["x"]
+    assert str(back.dtype) == kind
+    expected = [float(t) for t in texts] if kind == "float64" else [D(t) for t in texts]
+    if texts[-1] == "1e400":
+        expected = [D(t) for t in texts]
+    assert back.tolist() == expected
