@@ -101,19 +101,21 @@ def subscript_key(node: cst.Subscript) -> str | None:
     return literal_string(subscript_index(node))
 
 
-_RUN_METHOD = re.compile(rb"def\s+run\b")
+# ``def run`` indented: a method (a module-level ``def run`` is no driver's).
+_RUN_METHOD = re.compile(rb"\n[ \t]+(?:async[ \t]+)?def[ \t]+run\b")
 
 
 def may_hold_driver(data: bytes) -> bool:
-    """Whether a file's bytes could define a driver (a class with ``def run``) or
+    """Whether a file's bytes could define a driver (a class with a ``run`` method) or
     register one: a look at the text, no parse. The files it rules out get no finding
     but CPython's syntax verdict."""
     return may_register(data) or _RUN_METHOD.search(data) is not None
 
 
 def may_register(data: bytes) -> bool:
-    """Whether a file's bytes could register a driver (``DriverRegistry.register``)."""
-    return b"register" in data
+    """Whether a file's bytes could register a driver: a registration names
+    ``DriverRegistry`` (is_register_call), at least where the name is imported."""
+    return b"DriverRegistry" in data
 
 
 def is_register_call(call: cst.Call, imports: ImportMap) -> bool:

@@ -125,7 +125,11 @@ class TransactionAnalysis:
 
     def _ends(self, call: cst.Call, how: str, depth: int) -> bool:
         """Whether ``call`` commits (``how="commit"``) or rolls back: ``conn.rollback()``,
-        ``cur.execute("ROLLBACK")``, or a helper method whose body does."""
+        ``cur.execute("ROLLBACK")``, a call handed the method (``roll_back(conn.rollback,
+        error)``), or a helper method whose body does."""
+        if any(type(arg.value) is cst.Attribute and arg.value.attr.value == how
+               for arg in call.args):
+            return True
         name = called_name(call)
         if is_self_method(call):
             method = self.driver.method(name or "")

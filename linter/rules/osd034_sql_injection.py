@@ -27,7 +27,9 @@ COMPOSED = "composed"  # (COMPOSED, node, sources): text built from them, not ye
 SQL_RAW = "sql-raw"  # (SQL_RAW, sources): psycopg sql.SQL(...) of such a value
 COMPOSABLE = ("composable",)  # any other psycopg sql object: formats its arguments safely
 REPORTED = ("reported",)  # text already reported where it was built
-NUMERIC_ATTRIBUTES = frozenset({"shape", "size", "ndim", "empty"})
+NUMERIC_ATTRIBUTES = frozenset({"shape", "size", "ndim", "empty", "exponent"})
+# Calls whose result is a number (or a bool): whatever they are given, no SQL text.
+NUMERIC_CALLS = frozenset({"len", "int", "float", "abs", "round", "bool", "hash"})
 SQL_ENTRIES = tuple(f"[{name!r}]" for name in QUERY_KEYWORDS)  # config["query"], config["sql"]
 
 
@@ -96,6 +98,18 @@ objects and functions of other modules are not followed. Hand-written quoting
 name that contains a quote.
 """
     VALID = [
+        Example("""
+            def _decimal_type(column):
+                digits = max(len(value.as_tuple().digits) for value in column.dropna())
+                return f"DECIMAL({int(digits)}, 0)"
+
+
+            class DuckdbWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    df = inputs["df"]
+                    config["conn"].execute(f"CREATE TABLE t (amount {_decimal_type(df['amount'])})")
+                    return {}
+        """, path="duckdb_writer_driver.py"),
         Example("""
             def quote_identifier(name):
                 return '"' + str(name).replace('"', '""') + '"'
@@ -346,7 +360,7 @@ class _Composition(ValueFlow):
 
     def _call(self, call: cst.Call, state: Held) -> Labels:
         name = called_name(call)
-        if is_quoting(name):
+        if is_quoting(name) or (name in NUMERIC_CALLS and type(call.func) is cst.Name):
             return NO_LABELS
         args = [a.value for a in call.args]
         func = call.func

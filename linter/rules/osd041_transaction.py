@@ -107,6 +107,26 @@ or, with PyMySQL: `try: ...; conn.commit()` / `except Exception: conn.rollback()
 """
     VALID = [
         Example("""
+            import sqlite3
+            from contextlib import closing
+
+            from .driver_safety import roll_back
+
+
+            class SqliteWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    with closing(sqlite3.connect(config["path"], isolation_level=None)) as conn:
+                        try:
+                            conn.execute("BEGIN IMMEDIATE")
+                            conn.execute("DELETE FROM orders")
+                            inputs["df"].to_sql("orders", conn, if_exists="append", index=False)
+                            conn.execute("COMMIT")
+                        except Exception as error:
+                            roll_back(conn.rollback, error, (sqlite3.Error,))
+                            raise
+                    return {}
+        """, path="sqlite_writer_driver.py"),
+        Example("""
             import psycopg
 
 
