@@ -67,13 +67,15 @@ def _ints(dtype: str):
     return st.one_of(extremes, st.integers(int(info.min), int(info.max)))
 
 
-def _decimals(caps: Capabilities):
-    precision, scale = caps.decimal_digits
+def _decimals(caps: Capabilities, scale: int):
+    """Decimals that one DECIMAL(precision, scale) column of the backend holds all of:
+    at most ``scale`` places and ``precision - scale`` whole digits each."""
+    precision = caps.decimal_digits[0]
 
     @st.composite
     def value(draw):
         places = draw(st.integers(0, scale))
-        whole = draw(st.integers(0, precision - places))
+        whole = draw(st.integers(0, precision - scale))
         digits = draw(st.integers(0, 10 ** (whole + places) - 1)) if whole + places else 0
         sign = draw(st.sampled_from([1, -1]))
         return decimal.Decimal(sign * digits).scaleb(-places)
@@ -111,7 +113,9 @@ def column(draw, caps: Capabilities, rows: int) -> pd.Series:
         values = draw(st.lists(st.one_of(st.booleans(), missing), min_size=rows, max_size=rows))
         return pd.Series(values, dtype="boolean")
     if kind == "decimal":
-        values = draw(st.lists(st.one_of(_decimals(caps), missing), min_size=rows, max_size=rows))
+        scale = draw(st.integers(0, caps.decimal_digits[1]))
+        values = draw(st.lists(st.one_of(_decimals(caps, scale), missing),
+                               min_size=rows, max_size=rows))
         return pd.Series(values, dtype=object)
     if kind == "text":
         values = draw(st.lists(st.one_of(_text(caps), missing), min_size=rows, max_size=rows))

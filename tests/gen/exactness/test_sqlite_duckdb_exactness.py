@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
 import sqlite3
 import time
 
@@ -172,3 +173,36 @@ def sql(store, statement: str) -> list[tuple]:
             conn.close()
     with duckdb.connect(database(store)) as conn:
         return conn.execute(statement).fetchall()
+
+
+@pytest.mark.parametrize("backend", EMBEDDED)
+@pytest.mark.parametrize("values", [["a", 5], [5, "a"], ["a", b"x"], ["a", 1.5, None]],
+                         ids=["int-after-text", "text-after-int", "bytes", "float"])
+def test_a_text_column_holding_other_values_is_refused_naming_it(store_of, backend, values):
+    store = store_of(backend)
+    bad = pd.DataFrame({"id": range(len(values)), "t": pd.Series(values, dtype=object)})
+    other = next(v for v in values if not isinstance(v, str))
+    with pytest.raises(ValueError, match=rf"'t' holds {re.escape(repr(other))} .*astype\(str\)"):
+        store.write(bad)
+    store.write(pd.DataFrame({"id": [9], "t": ["kept"]}))
+    with pytest.raises(ValueError, match="'t' holds"):
+        store.write(bad)  # into the existing table as well
+    assert store.read()["t"].tolist() == ["kept"]
+
+
+@pytest.mark.parametrize("backend", EMBEDDED)
+@pytest.mark.parametrize(("tz", "as_objects"), [(None, False), ("Asia/Kolkata", False),
+                                               (None, True)],
+                         ids=["naive", "tz-aware", "Timestamp-objects"])
+def test_timestamps_finer_than_a_microsecond_are_refused_naming_them(
+        store_of, backend, tz, as_objects):
+    store = store_of(backend)
+    ns = pd.Series(pd.to_datetime(["2020-01-01 00:00:00.000001", "2020-01-01 00:00:00.000000001"])
+                   ).astype("datetime64[ns]")
+    ns = ns.dt.tz_localize(tz) if tz else ns
+    stamps = ns.astype(object) if as_objects else ns
+    with pytest.raises(ValueError, match=r"'ts'.*finer than a microsecond.*floor\('us'\)"):
+        store.write(pd.DataFrame({"id": [1, 2], "ts": stamps}))
+    store.write(pd.DataFrame({"id": [1, 2], "ts": ns.dt.floor("us")}))  # rounded: written
+    assert_same_frame(store.read(), pd.DataFrame({"id": [1, 2], "ts": ns.dt.floor("us")}),
+                      order_by="id")
