@@ -59,6 +59,15 @@ def mysql_settings():
     return settings
 
 
+@pytest.fixture
+def server():
+    """A local server that accepts connections and never answers (osiris-run check's)."""
+    from osiris_driver_kit.runtime.check.silent_server import SilentServer
+
+    with SilentServer() as silent:
+        yield silent
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     # Here, not in tests/lint/fuzz/conftest.py: pytest only asks the conftest files of
     # the folders it starts from (and the root's) for options, so `pytest --fuzz-budget N`

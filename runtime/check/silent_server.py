@@ -27,19 +27,19 @@ class SilentServer:
     def __init__(self) -> None:
         self.listener = socket.create_server((HOST, 0))
         self.port = self.listener.getsockname()[1]
-        self._held: list[socket.socket] = []
+        self.held: list[socket.socket] = []
         threading.Thread(target=self._accept, name="silent-server", daemon=True).start()
 
     def _accept(self) -> None:
         while True:
             try:
-                self._held.append(self.listener.accept()[0])
+                self.held.append(self.listener.accept()[0])
             except OSError:  # closed
                 return
 
     def close(self) -> None:
         self.listener.close()
-        for connection in self._held:
+        for connection in self.held:
             connection.close()
 
     def __enter__(self) -> SilentServer:

@@ -5,9 +5,7 @@ never returned). The server is a socket that accepts and stays silent."""
 from __future__ import annotations
 
 import importlib
-import socket
 import sys
-import threading
 import time
 import uuid
 
@@ -18,28 +16,6 @@ from osiris_driver_kit.generator.generation import generate
 from osiris_driver_kit.generator.rendering import Request
 
 pytest.importorskip("pymysql")
-
-
-class SilentServer:
-    """Accepts every connection, reads nothing, writes nothing."""
-
-    def __init__(self) -> None:
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.held: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                self.held.append(self.listener.accept()[0])
-            except OSError:
-                return
-
-    def close(self) -> None:
-        self.listener.close()
-        for connection in self.held:
-            connection.close()
 
 
 class Ctx:
@@ -63,13 +39,6 @@ def drivers(tmp_path_factory):
                for category in ("extractor", "writer")}
     finally:
         sys.path.remove(str(root))
-
-
-@pytest.fixture
-def server():
-    silent = SilentServer()
-    yield silent
-    silent.close()
 
 
 @pytest.mark.parametrize("category, step", [

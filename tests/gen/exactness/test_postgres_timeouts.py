@@ -8,8 +8,6 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 
 import pandas as pd
@@ -17,35 +15,6 @@ import psycopg
 import pytest
 
 from .conftest import Ctx
-
-
-class SilentServer:
-    """Accepts every connection, reads nothing, writes nothing."""
-
-    def __init__(self) -> None:
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.held: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                self.held.append(self.listener.accept()[0])
-            except OSError:
-                return
-
-    def close(self) -> None:
-        self.listener.close()
-        for connection in self.held:
-            connection.close()
-
-
-@pytest.fixture
-def server():
-    silent = SilentServer()
-    yield silent
-    silent.close()
 
 
 def _driver(generated, category):
