@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -234,10 +235,8 @@ class Linter:
     def _project_pass(self, by_display: dict[str, Job],
                       results: dict[str, FileResult]) -> list[ProjectReport]:
         linted = set(by_display)
-        if any(r.facts is not None and (r.facts.classes or r.facts.registrations)
-               for r in results.values()):  # else no project rule can say anything of them
-            for job, result, _, _ in self._lint_files(self.context):
-                by_display[job.display], results[job.display] = job, result
+        for job, result, _, _ in self._lint_files(_naming(self.context, results.values())):
+            by_display[job.display], results[job.display] = job, result
         modules = _ModuleNames()
         for display, result in results.items():
             if result.facts is not None:
@@ -358,6 +357,17 @@ class _ModuleNames:
             else:
                 self._packages[folder] = None
         return self._packages[folder]
+
+
+def _naming(context: list[Job], linted: Iterable[FileResult]) -> list[Job]:
+    """The context files that name a driver class or a registration key of the linted
+    files: only those can register one of their drivers (OSD003) or take one of their
+    keys (OSD005). A look at the bytes, so a hook linting one file reads the others
+    without parsing them."""
+    names = {name.encode() for result in linted if result.facts is not None
+             for name in (*(c.name for c in result.facts.classes),
+                          *(r.key for r in result.facts.registrations if r.key))}
+    return [job for job in context if any(name in job.data for name in names)]
 
 
 def lint_file(engine: Engine, job: Job, enabled: frozenset[str], fix: str | None):
