@@ -34,6 +34,7 @@ from osiris_driver_kit.generator.rendering import Request
 from osiris_driver_kit.runtime.context import RecordingContext
 from osiris_driver_kit.runtime.discovery import load_drivers
 from osiris_driver_kit.runtime.driver import DriverRegistry
+from read_memory import report_read  # bench/read_memory.py, beside this script
 
 READERS = {
     "generated extractor (exact kinds)": "extractor",
@@ -70,18 +71,6 @@ def sample_frame(rows: int) -> pd.DataFrame:
     })
 
 
-def _memory(field: str) -> int:
-    """VmRSS (now) or VmHWM (peak since the last reset) of this process, in bytes."""
-    with open("/proc/self/status") as status:
-        line = next(line for line in status if line.startswith(field + ":"))
-    return int(line.split()[1]) * 1024
-
-
-def _reset_peak() -> None:
-    with open("/proc/self/clear_refs", "w") as clear_refs:
-        clear_refs.write("5")  # Linux: VmHWM := VmRSS
-
-
 def _read_in_this_process(reader: str, path: Path, drivers: Path) -> None:
     with DriverRegistry.isolated() as registry:
         load_drivers(drivers)
@@ -92,14 +81,7 @@ def _read_in_this_process(reader: str, path: Path, drivers: Path) -> None:
                 ctx=RecordingContext(Path(tempfile.gettempdir())))["df"],
             "read_csv": lambda: pd.read_csv(path),
         }
-        _reset_peak()
-        before = _memory("VmRSS")
-        started = time.perf_counter()
-        df = readers[reader]()
-        seconds = time.perf_counter() - started
-        peak = _memory("VmHWM") - before
-        size = int(df.memory_usage(deep=True).sum())
-        print(json.dumps({"seconds": seconds, "peak": peak, "size": size, "rows": len(df)}))
+        report_read(readers[reader])
 
 
 def read_once(reader: str, path: Path, drivers: Path) -> dict:

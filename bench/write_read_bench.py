@@ -39,6 +39,7 @@ from osiris_driver_kit.runtime.discovery import load_drivers
 from osiris_driver_kit.runtime.driver import DriverRegistry
 from psycopg import sql
 from pyarrow import csv as pa_csv
+from read_memory import report_read  # bench/read_memory.py, beside this script
 
 
 def from_environment(prefix: str, port: int, user: str) -> dict:
@@ -270,18 +271,6 @@ def read_once(reader: str, table: str, drivers: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _memory(field: str) -> int:
-    """VmRSS (now) or VmHWM (peak since the last reset) of this process, in bytes."""
-    with open("/proc/self/status") as status:
-        line = next(line for line in status if line.startswith(field + ":"))
-    return int(line.split()[1]) * 1024
-
-
-def _reset_peak() -> None:
-    with open("/proc/self/clear_refs", "w") as clear_refs:
-        clear_refs.write("5")  # Linux: VmHWM := VmRSS
-
-
 def _read_in_this_process(reader: str, table: str, drivers: Path) -> None:
     import adbc_driver_postgresql.dbapi as adbc
     import sqlalchemy
@@ -297,14 +286,7 @@ def _read_in_this_process(reader: str, table: str, drivers: Path) -> None:
             "read_sql": lambda: pd.read_sql(f'SELECT * FROM "{table}"', engine),
             "adbc": lambda: _adbc_read(adbc, table),
         }
-        _reset_peak()
-        before = _memory("VmRSS")
-        started = time.perf_counter()
-        df = readers[reader]()
-        seconds = time.perf_counter() - started
-        peak = _memory("VmHWM") - before
-        size = int(df.memory_usage(deep=True).sum())
-        print(json.dumps({"seconds": seconds, "peak": peak, "size": size, "rows": len(df)}))
+        report_read(readers[reader])
 
 
 def _adbc_read(adbc, table: str) -> pd.DataFrame:
