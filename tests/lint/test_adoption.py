@@ -10,7 +10,7 @@ from osiris.core.driver import DriverRegistry
 
 class ShopExtractorDriver:
     def run(self, step_id, config, inputs, ctx):
-        print("reading")  # noqa: E501 - kept, OSD020 joins it
+        print("reading", config["table"])  # noqa: E501 - kept, OSD020 joins it
         query = """SELECT 1
         FROM t"""
         df = pd.DataFrame({"a": [1]})
@@ -32,7 +32,8 @@ def test_add_noqa_silences_every_finding_and_a_second_run_adds_nothing(project):
     assert "Added 3 noqa directive(s) in 1 file(s)." in added.stdout
     text = path.read_text()
     assert "def run(self, step_id, config, inputs, ctx):  # noqa: OSD010, OSD023, OSD024\n" in text
-    assert 'print("reading")  # noqa: E501, OSD020 - kept, OSD020 joins it\n' in text
+    assert 'print("reading", config["table"])  # noqa: E501, OSD020 - kept, OSD020 joins it\n' \
+        in text
     # A backslash continuation cannot end in a comment: the directive goes above it.
     assert '        # osiris-lint: disable=OSD020\n        print("done", \\\n' in text
     assert project.lint("drivers").returncode == 0
@@ -42,14 +43,15 @@ def test_add_noqa_silences_every_finding_and_a_second_run_adds_nothing(project):
 
 def test_add_noqa_never_writes_into_a_string(project):
     path = project.write(DRIVER, BROKEN.replace(
-        'print("reading")', 'x = """a\n        b"""; print("reading")'))
+        'print("reading", config["table"])',
+        'x = """a\n        b"""; print("reading", config["table"])'))
     project.lint("drivers", "--add-noqa")
-    assert 'x = """a\n        b"""; print("reading")' in path.read_text()
+    assert 'x = """a\n        b"""; print("reading", config["table"])' in path.read_text()
     assert project.lint("drivers").returncode == 0
 
 
 def test_add_noqa_keeps_crlf_line_ends_and_the_declared_encoding(project):
-    source = ("# -*- coding: latin-1 -*-\n" + BROKEN.replace("reading", "l\xe9sen"))
+    source = "# -*- coding: latin-1 -*-\n" + BROKEN.replace("reading", "l\xe9sen")
     path = project.write(DRIVER, source.replace("\n", "\r\n").encode("latin-1"))
     project.lint("drivers", "--add-noqa")
     raw = path.read_bytes()
@@ -70,8 +72,8 @@ def test_a_baseline_hides_recorded_findings_even_when_code_moves(project):
     assert written.returncode == 0 and "Recorded 5 finding(s)" in written.stdout
     recorded = json.loads((project.root / "lint-baseline.json").read_text())
     assert recorded["format"] == "osiris-lint-baseline/1"
-    assert {"path": DRIVER, "code": "OSD020", "source": 'print("reading")  # noqa: E501 - '
-            'kept, OSD020 joins it', "count": 1} in recorded["findings"]
+    assert {"path": DRIVER, "code": "OSD020", "source": 'print("reading", config["table"])  '
+            '# noqa: E501 - kept, OSD020 joins it', "count": 1} in recorded["findings"]
     assert project.lint("drivers", "--baseline", "lint-baseline.json").returncode == 0
     # Lines move down; a new print is the only finding reported.
     path.write_text(BROKEN.replace('        df = pd.DataFrame', '        x = 1\n'
@@ -87,7 +89,7 @@ def test_a_baseline_hides_recorded_findings_even_when_code_moves(project):
 def test_a_fixed_finding_is_counted_as_no_longer_occurring(project):
     path = project.write(DRIVER, BROKEN)
     project.lint("drivers", "--write-baseline", "lint-baseline.json")
-    path.write_text(BROKEN.replace('print("reading")', 'x = 0'))
+    path.write_text(BROKEN.replace('print("reading", config["table"])', 'x = config["table"]'))
     linted = project.lint("drivers", "--baseline", "lint-baseline.json")
     assert linted.returncode == 0
     assert "1 recorded finding(s) no longer occur" in linted.stderr

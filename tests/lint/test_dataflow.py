@@ -4,11 +4,12 @@
 import textwrap
 
 import libcst as cst
-from osiris_driver_kit.linter.dataflow import ValueFlow, anchor, arguments_by_parameter, key
+from osiris_driver_kit.linter.dataflow import ValueFlow, anchor, key
 from osiris_driver_kit.linter.drivers import find_drivers
 from osiris_driver_kit.linter.filestate import PerFile
 from osiris_driver_kit.linter.flow import Flow
 from osiris_driver_kit.linter.held import Held
+from osiris_driver_kit.linter.reach import arguments_by_parameter
 from osiris_driver_kit.linter.walk import Walk
 
 
@@ -121,8 +122,14 @@ def test_helpers_called_by_run_start_with_what_run_passed_them_one_level_deep():
 def test_arguments_are_matched_to_parameters_by_position_and_keyword():
     method = function("def helper(self, a, b=1, *, c=2):\n    pass\n")
     call = cst.parse_expression("self.helper(x, c=z, d=w)")
-    assert [(p, cst.Module([]).code_for_node(v))
-            for p, v in arguments_by_parameter(method, call)] == [("a", "x"), ("c", "z")]
+    code = cst.Module([]).code_for_node
+    assert {p: code(v) for p, v in arguments_by_parameter(call, method).items()} == \
+        {"a": "x", "c": "z"}
+    # A module function called by name keeps its first parameter.
+    helper = function("def helper(a, b=1):\n    pass\n")
+    assert {p: code(v) for p, v in
+            arguments_by_parameter(cst.parse_expression("helper(x, y)"), helper).items()} == \
+        {"a": "x", "b": "y"}
 
 
 def test_keys_name_items_and_attributes():
