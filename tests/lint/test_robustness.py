@@ -226,10 +226,15 @@ def test_a_deeply_nested_cache_entry_is_a_miss(tmp_path):
 def test_valid_python_libcst_cannot_parse_is_no_syntax_error(project):
     """Tabs and spaces that CPython reads as the same indentation (a tab is 8 columns)
     but LibCST refuses: not OSD900, which CPython would contradict, but a file no rule
-    could read (OSD901), saying why."""
-    source = "def f():\n\t        x = 1\n        \tif x:\n        \t    return x\n"
-    compile(source, "tabs.py", "exec")
-    project.write("tabs.py", source)
-    result = project.lint("--output-format", "concise", "tabs.py")
+    could read (OSD901), saying why. (A driver: a file that can hold none is not given
+    to LibCST at all, and gets no finding.)"""
+    body = "\t        x = 1\n        \tif x:\n        \t    return x\n"
+    source = "class TabsExtractorDriver:\n    def run(self, step_id, config, inputs, ctx):\n" + \
+        "".join("    " + line + "\n" for line in body.splitlines())
+    compile(source, "tabs_extractor_driver.py", "exec")
+    project.write("tabs_extractor_driver.py", source)
+    result = project.lint("--output-format", "concise", "tabs_extractor_driver.py")
     assert "OSD900" not in result.stdout
     assert "OSD901" in result.stdout and "CPython accepts this file" in result.stdout
+    project.write("tabs.py", "def f():\n" + body)
+    assert project.lint("--output-format", "concise", "tabs.py").returncode == 0
