@@ -19,10 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import decimal
-import json
 import platform
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -34,7 +31,11 @@ from osiris_driver_kit.generator.rendering import Request
 from osiris_driver_kit.runtime.context import RecordingContext
 from osiris_driver_kit.runtime.discovery import load_drivers
 from osiris_driver_kit.runtime.driver import DriverRegistry
-from read_memory import report_read  # bench/read_memory.py, beside this script
+from read_memory import (  # bench/read_memory.py, beside this script
+    fresh_process_read,
+    interleaved_rounds,
+    report_read,
+)
 
 READERS = {
     "generated extractor (exact kinds)": "extractor",
@@ -84,20 +85,10 @@ def _read_in_this_process(reader: str, path: Path, drivers: Path) -> None:
         report_read(readers[reader])
 
 
-def read_once(reader: str, path: Path, drivers: Path) -> dict:
-    """In a fresh process: read the file, report seconds, peak memory and frame size."""
-    done = subprocess.run(
-        [sys.executable, __file__, "--read-one", reader, "--path", str(path),
-         "--drivers", str(drivers)], capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def bench_reads(path: Path, drivers: Path, repeat: int) -> list[tuple[str, dict]]:
-    """Interleaved rounds; a reader's fastest round counts."""
-    runs: dict[str, list[dict]] = {title: [] for title in READERS}
-    for _ in range(repeat):
-        for title, reader in READERS.items():
-            runs[title].append(read_once(reader, path, drivers))
+    """A reader's fastest round counts."""
+    runs = interleaved_rounds(list(READERS), repeat, lambda title: fresh_process_read(
+        __file__, READERS[title], "--path", str(path), "--drivers", str(drivers)))
     return [(title, min(measured, key=lambda run: run["seconds"]))
             for title, measured in runs.items()]
 

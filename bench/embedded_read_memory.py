@@ -17,10 +17,7 @@ from __future__ import annotations
 
 import argparse
 import decimal
-import json
 import sqlite3
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -32,7 +29,11 @@ from osiris_driver_kit.generator.rendering import Request
 from osiris_driver_kit.runtime.context import RecordingContext
 from osiris_driver_kit.runtime.discovery import load_drivers
 from osiris_driver_kit.runtime.driver import DriverRegistry
-from read_memory import report_read  # bench/read_memory.py, beside this script
+from read_memory import (  # bench/read_memory.py, beside this script
+    fresh_process_read,
+    interleaved_rounds,
+    report_read,
+)
 
 BACKENDS = ("sqlite", "duckdb")
 TABLE = "bench_rows"
@@ -69,15 +70,6 @@ def sample_frame(rows: int) -> pd.DataFrame:
     })
 
 
-def read_once(reader: str, backend: str, path: Path, drivers: Path) -> dict:
-    """In a fresh process: read the table, report seconds, peak memory and frame size."""
-    done = subprocess.run(
-        [sys.executable, __file__, "--read-one", reader, "--backend", backend,
-         "--path", str(path), "--drivers", str(drivers)],
-        capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def _read_in_this_process(reader: str, backend: str, path: Path, drivers: Path) -> None:
     with DriverRegistry.isolated() as registry:
         load_drivers(drivers)
@@ -107,11 +99,13 @@ def _duckdb_df(path: Path) -> pd.DataFrame:
 
 
 def bench_reads(paths: dict[str, Path], drivers: Path, repeat: int) -> list[tuple[str, dict]]:
-    """Interleaved rounds; a reader's fastest time and highest peak count."""
-    runs: dict[str, list[dict]] = {title: [] for title in READERS}
-    for _ in range(repeat):
-        for title, (backend, reader) in READERS.items():
-            runs[title].append(read_once(reader, backend, paths[backend], drivers))
+    """A reader's fastest time and highest peak count."""
+    def read(title: str) -> dict:
+        backend, reader = READERS[title]
+        return fresh_process_read(__file__, reader, "--backend", backend,
+                                  "--path", str(paths[backend]), "--drivers", str(drivers))
+
+    runs = interleaved_rounds(list(READERS), repeat, read)
     return [(title, {**min(measured, key=lambda run: run["seconds"]),
                      "peak": max(run["peak"] for run in measured)})
             for title, measured in runs.items()]

@@ -17,10 +17,7 @@ from __future__ import annotations
 
 import argparse
 import decimal
-import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -39,7 +36,11 @@ from osiris_driver_kit.runtime.discovery import load_drivers
 from osiris_driver_kit.runtime.driver import DriverRegistry
 from psycopg import sql
 from pyarrow import csv as pa_csv
-from read_memory import report_read  # bench/read_memory.py, beside this script
+from read_memory import (  # bench/read_memory.py, beside this script
+    fresh_process_read,
+    interleaved_rounds,
+    report_read,
+)
 
 
 def from_environment(prefix: str, port: int, user: str) -> dict:
@@ -263,14 +264,6 @@ READERS = {
 }
 
 
-def read_once(reader: str, table: str, drivers: Path) -> dict:
-    """In a fresh process: read the table, report seconds, peak memory and frame size."""
-    done = subprocess.run(
-        [sys.executable, __file__, "--read-one", reader, "--table", table,
-         "--drivers", str(drivers)], capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def _read_in_this_process(reader: str, table: str, drivers: Path) -> None:
     import adbc_driver_postgresql.dbapi as adbc
     import sqlalchemy
@@ -297,10 +290,8 @@ def _adbc_read(adbc, table: str) -> pd.DataFrame:
 
 def bench_reads(table: str, drivers: Path, repeat: int) -> list[tuple[str, dict]]:
     """Interleaved rounds, like the writes; a reader's fastest round counts."""
-    runs: dict[str, list[dict]] = {title: [] for title in READERS}
-    for _ in range(repeat):
-        for title, reader in READERS.items():
-            runs[title].append(read_once(reader, table, drivers))
+    runs = interleaved_rounds(list(READERS), repeat, lambda title: fresh_process_read(
+        __file__, READERS[title], "--table", table, "--drivers", str(drivers)))
     return [(title, min(measured, key=lambda run: run["seconds"]))
             for title, measured in runs.items()]
 

@@ -31,11 +31,11 @@ from __future__ import annotations
 import builtins
 import contextlib
 import dataclasses
+import functools
 import marshal
 import os
 import sys
 from collections.abc import Iterator
-from importlib.metadata import PackageNotFoundError, version
 from importlib.util import MAGIC_NUMBER
 from pathlib import Path
 
@@ -43,21 +43,25 @@ TESTED_LIBCST = ((1, 1), (1, 10))  # [from, to): LibCST's private names used bel
 TESTED_PYTHON = ((3, 10), (3, 14))  # [from, to): dataclasses' exec, LibCST's internals
 
 
-def _libcst_version() -> tuple[int, int]:
-    try:
-        major, minor = version("libcst").split(".")[:2]
-        return int(major), int(minor)
-    except (PackageNotFoundError, ValueError):
-        return (0, 0)
-
-
 def _tested(running: tuple[int, int], tested: tuple[tuple[int, int], tuple[int, int]]) -> bool:
     return tested[0] <= running < tested[1]
 
 
+# Known at start-up, before LibCST is imported (kept_bytecode must act before that).
 ACTIVE = (os.environ.get("OSIRIS_LINT_NO_SPEEDUPS") != "1"
-          and _tested(sys.version_info[:2], TESTED_PYTHON)
-          and _tested(_libcst_version(), TESTED_LIBCST))
+          and _tested(sys.version_info[:2], TESTED_PYTHON))
+
+
+@functools.cache
+def libcst_tricks() -> bool:
+    """ACTIVE, and the LibCST in use is one the tricks were tested with. Asked only
+    once LibCST is imported: its version module then costs nothing (importlib.metadata
+    would add ~35 ms to every start)."""
+    try:
+        from libcst._version import __version_tuple__
+    except ImportError:
+        return False
+    return ACTIVE and _tested(tuple(__version_tuple__[:2]), TESTED_LIBCST)
 
 DEFAULT_PATH = Path(__file__).parent / "__pycache__" / (
     f"dataclass-methods.{sys.implementation.cache_tag}.marshal")
@@ -128,7 +132,7 @@ def parser_output_unvalidated() -> Iterator[None]:
     protects trees built by hand, such as fixes, but on a parsed file only repeats what
     the parser has already checked, for 12% of the parse. Off while the parser builds
     a tree, in this process only, and on again for every node built after it."""
-    if not ACTIVE:
+    if not libcst_tricks():
         yield
         return
     from libcst._nodes.base import CSTNode
@@ -151,13 +155,13 @@ def code_ranges(module, nodes) -> dict:
     """id(node) -> its syntactic ``CodeRange``, as LibCST's ``PositionProvider`` gives
     it. ``PositionProvider`` through ``MetadataWrapper`` costs ~17 ms a file, three
     times the parse, mostly in bookkeeping around a code generation pass that alone
-    costs ~2 ms: when ACTIVE that pass runs with a lighter state that records each
+    costs ~2 ms: with libcst_tricks() that pass runs with a lighter state that records each
     node's range as two character offsets, and stops once the last node asked for is
     passed (a class name near the top costs a few lines, not the file)."""
     import libcst as cst
 
     nodes = list(nodes)
-    if not ACTIVE:
+    if not libcst_tricks():
         wrapper = cst.metadata.MetadataWrapper(module, unsafe_skip_copy=True)
         positions = wrapper.resolve(cst.metadata.PositionProvider)
         return {id(node): positions[node] for node in nodes}

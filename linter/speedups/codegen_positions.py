@@ -1,5 +1,5 @@
 """speedups.code_ranges' fast path: LibCST's code generation run with a lighter state
-(a subclass of its private ``CodegenState``). Imported only when speedups.ACTIVE, for
+(a subclass of its private ``CodegenState``). Imported only when speedups.libcst_tricks(), for
 the LibCST versions it was tested with."""
 
 from __future__ import annotations
