@@ -681,9 +681,13 @@ def rule_times(path: Path, select: str | None, gc_enabled: bool = True) -> _Part
     of each phase and of each rule (its visits in the walk, its check_driver /
     check_file, a project rule's check_project). Work a rule shares with others
     (``driver.shared``, ``walk.descendants``...) counts for the first that asks."""
-    from osiris_driver_kit.linter import deep, engine, linting, positions, reporters, source, walk
+    from osiris_driver_kit.linter import reporters
+    from osiris_driver_kit.linter.analysis import walk
     from osiris_driver_kit.linter.cli import app
-    from osiris_driver_kit.linter.rule import ProjectRule
+    from osiris_driver_kit.linter.engine import deep, positions, source
+    from osiris_driver_kit.linter.engine import lint_file as engine
+    from osiris_driver_kit.linter.engine import lint_run as linting
+    from osiris_driver_kit.linter.engine.rule import ProjectRule
     from osiris_driver_kit.linter.rules import rule_classes
 
     parts = _Parts()
@@ -779,8 +783,8 @@ def working_directory(folder: Path):
 def profile_once(path: Path, select: str | None, gc_enabled: bool = True) -> pstats.Stats:
     """The linter as the command line runs it, in this process, under cProfile. The
     profiler runs on the linter's own deep-stack thread (it sees one thread only)."""
-    from osiris_driver_kit.linter import deep
     from osiris_driver_kit.linter.cli import app
+    from osiris_driver_kit.linter.engine import deep
 
     arguments = lint_command(path, select)[len(lint_bench.OSIRIS_LINT):]
     profiler = cProfile.Profile()
@@ -801,7 +805,7 @@ def profile_once(path: Path, select: str | None, gc_enabled: bool = True) -> pst
 
 
 # The command line's frames above the linter: all of the run, nothing to learn.
-WRAPPERS = ("typer/", "click/", "size_bench.py", "linter/deep.py", "linter/cli.py")
+WRAPPERS = ("typer/", "click/", "size_bench.py", "linter/engine/deep.py", "linter/cli.py")
 
 
 def where(function: tuple[str, int, str]) -> str:

@@ -90,7 +90,7 @@ def lint(
 
         typer.echo(render_list(rules), nl=False)
         raise typer.Exit(EXIT_CLEAN)
-    from .config import CommandLine
+    from .engine.config import CommandLine
 
     if add_noqa and (fix or diff):
         _fail("--add-noqa cannot be combined with --fix or --diff; fix first, then add noqa")
@@ -124,11 +124,11 @@ class Adoption:
 
 def _run(paths, rules, by_code, *, cli_selection, config, jobs, no_cache, fix, output_format,
          output_file, statistics, quiet, exit_zero, adoption) -> None:
-    from . import config as config_file
-    from .files import MissingPathError, discover, project_context
-    from .linting import Linter, collect_less
+    from .engine import config as config_file
+    from .engine.files import MissingPathError, discover, project_context
+    from .engine.lint_run import Linter, collect_less
+    from .engine.settings import ConfigError
     from .reporters import Report, render
-    from .settings import ConfigError
 
     cwd = Path.cwd()
     try:
@@ -142,7 +142,7 @@ def _run(paths, rules, by_code, *, cli_selection, config, jobs, no_cache, fix, o
         _fail(f"{error}; pass existing files or folders")
     cache = None
     if not (no_cache or fix):
-        from .cache import Cache
+        from .engine.cache import Cache
 
         cache = Cache(loaded.root, __version__, settings.fingerprint())
     linter = Linter(rules, settings, jobs or os.cpu_count() or 1, cache, fix, cwd)
@@ -170,10 +170,10 @@ def _run(paths, rules, by_code, *, cli_selection, config, jobs, no_cache, fix, o
 def _adopted(outcome, adoption: Adoption, root: Path, cwd: Path, quiet: bool):
     """Carry out --add-noqa or --write-baseline (and exit), or drop what --baseline
     records from the outcome."""
-    from . import baseline
+    from .adoption import baseline
 
     if adoption.add_noqa:
-        from .add_noqa import add_noqa
+        from .adoption.add_noqa import add_noqa
 
         added = add_noqa(outcome.findings, cwd)
         for problem in added.skipped:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from .categories import KNOWN
-from .rule import ProjectRule, Rule
+from .analysis.categories import KNOWN
+from .engine.rule import ProjectRule, Rule
 
 OFF_BY_DEFAULT = {"OSD902": "with --report-unused-suppressions"}
 

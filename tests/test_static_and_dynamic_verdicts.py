@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from osiris_driver_kit.linter.linting import Linter
+from osiris_driver_kit.linter.engine.lint_run import Linter
+from osiris_driver_kit.linter.engine.settings import Settings
 from osiris_driver_kit.linter.rules import rule_classes
-from osiris_driver_kit.linter.settings import Settings
 from osiris_driver_kit.runtime.check.rules import RULES as CHECK_RULES
 
 CHECK = Path(__file__).parent / "check"

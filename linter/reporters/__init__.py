@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..linting import Outcome
-from ..rule import Rule
+from ..engine.lint_run import Outcome
+from ..engine.rule import Rule
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..source import encoding, lines_of, read
+from ..engine.source import encoding, lines_of, read
 from . import Report, printable
 from .style import paint
 from .summary import summary

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from ..rule import Rule
+from ..engine.rule import Rule
 
 
 def rule_classes() -> list[type[Rule]]:

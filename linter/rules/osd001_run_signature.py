@@ -6,9 +6,9 @@ import re
 
 import libcst as cst
 
-from ..drivers import DriverClass, literal_string
-from ..names import ImportMap, dotted
-from ..rule import Example, FileContext, Rule
+from ..analysis.drivers import DriverClass, literal_string
+from ..analysis.names import ImportMap, dotted
+from ..engine.rule import Example, FileContext, Rule
 
 CONTRACT_PARAMETERS = ("self", "step_id", "config", "inputs", "ctx")
 DICT_ANNOTATIONS = ("dict", "Dict", "typing.Dict", "builtins.dict")

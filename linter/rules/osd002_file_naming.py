@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from .. import categories
-from ..drivers import DriverClass
-from ..rule import Example, FileContext, Rule
+from ..analysis import categories
+from ..analysis.drivers import DriverClass
+from ..engine.rule import Example, FileContext, Rule
 
 CATEGORY_WORDS = ("_extractor", "_writer", "_transformer", "_processor")
 PLACEHOLDERS = {categories.EXTRACTOR: "{source}", categories.WRITER: "{destination}",

@@ -8,12 +8,12 @@ from pathlib import PurePosixPath
 import libcst as cst
 
 from ...contract.targets import Target
-from ..drivers import methods_of
-from ..files import relative_to
-from ..findings import Fix
-from ..project import Project, ProjectReport
-from ..rule import Example, ProjectRule
-from ..walk import descendants
+from ..analysis.drivers import methods_of
+from ..analysis.walk import descendants
+from ..engine.files import relative_to
+from ..engine.findings import Fix
+from ..engine.project import Project, ProjectReport
+from ..engine.rule import Example, ProjectRule
 
 
 class UnregisteredDriver(ProjectRule):

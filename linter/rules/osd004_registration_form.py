@@ -6,10 +6,10 @@ import re
 
 import libcst as cst
 
-from .. import categories
-from ..drivers import DriverClass, RegistrationCall, built_without_arguments
-from ..findings import Fix
-from ..rule import Example, FileContext, Rule
+from ..analysis import categories
+from ..analysis.drivers import DriverClass, RegistrationCall, built_without_arguments
+from ..engine.findings import Fix
+from ..engine.rule import Example, FileContext, Rule
 
 KEY_FORM = re.compile(r"[a-z0-9_]+\.[a-z0-9_]+")  # the runtime's DriverRegistry accepts these
 CLASS_LEVEL_CALL = ("DriverRegistry.register is called on the class, but osiris-pipeline's "

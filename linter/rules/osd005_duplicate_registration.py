@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..project import Project, ProjectReport
-from ..rule import Example, ProjectRule
+from ..engine.project import Project, ProjectReport
+from ..engine.rule import Example, ProjectRule
 
 
 class DuplicateRegistration(ProjectRule):

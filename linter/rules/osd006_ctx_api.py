@@ -5,10 +5,9 @@ from __future__ import annotations
 import libcst as cst
 
 from ...contract.targets import FACTS, Target
-from ..drivers import DriverClass, ctx_name, literal_string, parameter_names
-from ..names import dotted
-from ..rule import Example, FileContext, Rule
-from ..uses import (
+from ..analysis.drivers import DriverClass, ctx_name, literal_string, parameter_names
+from ..analysis.names import dotted
+from ..analysis.uses import (
     ARGUMENT,
     ATTRIBUTE,
     CALLED,
@@ -20,7 +19,8 @@ from ..uses import (
     Use,
     uses_of,
 )
-from ..walk import descendants
+from ..analysis.walk import descendants
+from ..engine.rule import Example, FileContext, Rule
 
 OFFERS = {
     Target.CONTRACT: "the contract's ctx offers only ctx.log_metric(name, value, **tags), "

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..drivers import DriverClass, ctx_name
-from ..metrics import EMITTED, MetricPaths, metrics_emitted
-from ..rule import Example, FileContext, Rule
+from ..analysis.drivers import DriverClass, ctx_name
+from ..analysis.metrics import EMITTED, MetricPaths, metrics_emitted
+from ..engine.rule import Example, FileContext, Rule
 
 
 class MissingMetric(Rule):

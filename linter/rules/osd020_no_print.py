@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..drivers import literal_string
-from ..findings import Fix
-from ..names import dotted
-from ..rule import Example, FileContext, Rule
-from ..walk import remembered
+from ..analysis.drivers import literal_string
+from ..analysis.names import dotted
+from ..analysis.walk import remembered
+from ..engine.findings import Fix
+from ..engine.rule import Example, FileContext, Rule
 
 STANDARD_STREAMS = ("sys.stdout", "sys.stderr")
 # The same streams under other names: the originals and their binary layers.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..dataflow import ValueFlow, key
-from ..drivers import DriverClass, parameter_names
-from ..findings import Fix
-from ..held import NO_LABELS, Held, Labels
-from ..rule import Example, FileContext, Rule
+from ..analysis.dataflow import ValueFlow, key
+from ..analysis.drivers import DriverClass, parameter_names
+from ..analysis.held import NO_LABELS, Held, Labels
+from ..engine.findings import Fix
+from ..engine.rule import Example, FileContext, Rule
 
 FRAME, INPUTS = "frame", "inputs"  # label kinds: an input DataFrame, the inputs dict
 FRAME_METHODS_IN_PLACE = frozenset({"insert", "pop", "update"})

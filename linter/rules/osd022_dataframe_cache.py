@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ..drivers import DriverClass, literal_string
-from ..filestate import PerFile
-from ..metrics import self_method_called
-from ..names import dotted
-from ..rule import Example, FileContext, Rule
-from ..walk import NESTED_SCOPES, descendants
+from ..analysis.drivers import DriverClass, literal_string
+from ..analysis.filestate import PerFile
+from ..analysis.metrics import self_method_called
+from ..analysis.names import dotted
+from ..analysis.walk import NESTED_SCOPES, descendants
+from ..engine.rule import Example, FileContext, Rule
 
 CACHE_DECORATORS = frozenset({"functools.cache", "functools.lru_cache",
                               "functools.cached_property"})

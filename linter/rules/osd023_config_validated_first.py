@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..drivers import DriverClass, body_statements, config_name, inputs_name
-from ..names import assignment_targets, dotted
-from ..raising import always_raises
-from ..rule import Example, FileContext, Rule
-from ..walk import descendants
+from ..analysis.drivers import DriverClass, body_statements, config_name, inputs_name
+from ..analysis.names import assignment_targets, dotted
+from ..analysis.raising import always_raises
+from ..analysis.walk import descendants
+from ..engine.rule import Example, FileContext, Rule
 
 
 class ConfigValidatedFirst(Rule):

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from ...contract.secrets import is_secret_name
-from ..dataflow import ValueFlow, anchor, called_name, key
-from ..drivers import DriverClass, literal_string, parameter_names
-from ..filestate import PerFile
-from ..held import EMPTY, NO_LABELS, Held, Labels
-from ..metrics import self_method_called
-from ..names import dotted
-from ..rule import Example, FileContext, Rule
+from ..analysis.dataflow import ValueFlow, anchor, called_name, key
+from ..analysis.drivers import DriverClass, literal_string, parameter_names
+from ..analysis.filestate import PerFile
+from ..analysis.held import EMPTY, NO_LABELS, Held, Labels
+from ..analysis.metrics import self_method_called
+from ..analysis.names import dotted
+from ..engine.rule import Example, FileContext, Rule
 
 WHOLE_DICTS = ("config", "resolved_connection")  # they hold the connection's secrets
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical",

@@ -7,12 +7,11 @@ from itertools import islice, product
 import libcst as cst
 
 from ...contract.sql import changes
-from ..dataflow import ValueFlow, called_name, key
-from ..drivers import DriverClass, literal_string
-from ..held import EMPTY, Held, Labels
-from ..reach import arguments_by_parameter
-from ..rule import Example, FileContext, Rule
-from ..sql_text import (
+from ..analysis.dataflow import ValueFlow, called_name, key
+from ..analysis.drivers import DriverClass, literal_string
+from ..analysis.held import EMPTY, Held, Labels
+from ..analysis.reach import arguments_by_parameter
+from ..analysis.sql_text import (
     WRAPPING,
     composition_pieces,
     executed_query,
@@ -21,6 +20,7 @@ from ..sql_text import (
     query_argument,
     without_fields,
 )
+from ..engine.rule import Example, FileContext, Rule
 
 # What a name may hold: ("literal", text), ("unsafe", node it came from), VALIDATED (passed
 # a read_only check), SAFE (a quoted identifier or a number); DEFAULT: its value at the start.

@@ -6,8 +6,8 @@ import re
 
 import libcst as cst
 
-from ..drivers import assigned_value, literal_string
-from ..rule import Example, FileContext, Rule
+from ..analysis.drivers import assigned_value, literal_string
+from ..engine.rule import Example, FileContext, Rule
 
 CREDENTIAL_NAMES = frozenset({"password", "passwd", "token", "api_key"})
 # Keys that make a (small) dict literal read as connection settings; longer dicts are

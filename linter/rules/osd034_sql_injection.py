@@ -5,12 +5,11 @@ from __future__ import annotations
 import libcst as cst
 
 from ...contract.sql import looks_like_statement
-from ..dataflow import ValueFlow, called_name, key
-from ..drivers import DriverClass, parameter_names
-from ..held import NO_LABELS, Held, Labels
-from ..names import dotted
-from ..rule import Example, FileContext, Rule
-from ..sql_text import (
+from ..analysis.dataflow import ValueFlow, called_name, key
+from ..analysis.drivers import DriverClass, parameter_names
+from ..analysis.held import NO_LABELS, Held, Labels
+from ..analysis.names import dotted
+from ..analysis.sql_text import (
     QUERY_KEYWORDS,
     WRAPPING,
     composition_pieces,
@@ -20,6 +19,7 @@ from ..sql_text import (
     nested_compositions,
     query_argument,
 )
+from ..engine.rule import Example, FileContext, Rule
 
 CONFIG, INPUTS, COLUMNS = "config values", "inputs", "DataFrame column names"
 SOURCES = (CONFIG, INPUTS, COLUMNS)

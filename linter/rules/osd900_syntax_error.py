@@ -1,6 +1,6 @@
 """OSD900 syntax-error."""
 
-from ..rule import Example, Rule
+from ..engine.rule import Example, Rule
 
 
 class SyntaxErrorRule(Rule):

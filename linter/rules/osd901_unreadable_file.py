@@ -1,6 +1,6 @@
 """OSD901 unreadable-file."""
 
-from ..rule import Example, Rule
+from ..engine.rule import Example, Rule
 
 
 class UnreadableFile(Rule):

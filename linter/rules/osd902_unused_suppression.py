@@ -1,6 +1,6 @@
 """OSD902 unused-suppression."""
 
-from ..rule import Example, Rule
+from ..engine.rule import Example, Rule
 
 
 class UnusedSuppression(Rule):

@@ -1,6 +1,6 @@
 """OSD903 rule-error."""
 
-from ..rule import Rule
+from ..engine.rule import Rule
 
 
 class RuleError(Rule):

@@ -11,7 +11,7 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 from libcst._position import CodePosition, CodeRange
 
-from ..source import LINE_BREAK
+from ..engine.source import LINE_BREAK
 
 
 def fast_ranges(module: cst.Module, nodes: list) -> dict[int, CodeRange]:

@@ -6,9 +6,9 @@ import tempfile
 from pathlib import Path
 
 from osiris_driver_kit.contract.targets import detect_target
-from osiris_driver_kit.linter.linting import Linter
+from osiris_driver_kit.linter.engine.lint_run import Linter
+from osiris_driver_kit.linter.engine.settings import Settings
 from osiris_driver_kit.linter.rules import rule_classes
-from osiris_driver_kit.linter.settings import Settings
 
 
 def all_codes() -> frozenset[str]:

@@ -3,9 +3,9 @@ enabled, osiris-lint reports exactly the findings listed in expected_findings.tx
 
 from pathlib import Path
 
-from osiris_driver_kit.linter.linting import Linter
+from osiris_driver_kit.linter.engine.lint_run import Linter
+from osiris_driver_kit.linter.engine.settings import Settings
 from osiris_driver_kit.linter.rules import rule_classes
-from osiris_driver_kit.linter.settings import Settings
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 

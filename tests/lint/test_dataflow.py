@@ -4,13 +4,13 @@
 import textwrap
 
 import libcst as cst
-from osiris_driver_kit.linter.dataflow import ValueFlow, anchor, key
-from osiris_driver_kit.linter.drivers import find_drivers
-from osiris_driver_kit.linter.filestate import PerFile
-from osiris_driver_kit.linter.flow import Flow
-from osiris_driver_kit.linter.held import Held
-from osiris_driver_kit.linter.reach import arguments_by_parameter
-from osiris_driver_kit.linter.walk import Walk
+from osiris_driver_kit.linter.analysis.dataflow import ValueFlow, anchor, key
+from osiris_driver_kit.linter.analysis.drivers import find_drivers
+from osiris_driver_kit.linter.analysis.filestate import PerFile
+from osiris_driver_kit.linter.analysis.flow import Flow
+from osiris_driver_kit.linter.analysis.held import Held
+from osiris_driver_kit.linter.analysis.reach import arguments_by_parameter
+from osiris_driver_kit.linter.analysis.walk import Walk
 
 
 def parse(source):

@@ -7,13 +7,13 @@ import sys
 
 import libcst as cst
 import pytest
-from osiris_driver_kit.linter.cache import Cache
-from osiris_driver_kit.linter.engine import Engine
-from osiris_driver_kit.linter.linting import Linter
-from osiris_driver_kit.linter.rule import ProjectRule, Rule
+from osiris_driver_kit.linter.engine.cache import Cache
+from osiris_driver_kit.linter.engine.lint_file import Engine
+from osiris_driver_kit.linter.engine.lint_run import Linter
+from osiris_driver_kit.linter.engine.rule import ProjectRule, Rule
+from osiris_driver_kit.linter.engine.settings import Settings
+from osiris_driver_kit.linter.engine.source import parse
 from osiris_driver_kit.linter.rules import rule_classes
-from osiris_driver_kit.linter.settings import Settings
-from osiris_driver_kit.linter.source import parse
 
 from .conftest import CLEAN_EXTRACTOR, PRINTING_WRITER
 from .support import codes_but_untested_driver, lint_files
@@ -234,9 +234,9 @@ def test_an_edited_rule_never_serves_old_findings_from_the_cache():
     import os
     from pathlib import Path
 
-    from osiris_driver_kit.linter import cache
+    from osiris_driver_kit.linter.engine import cache
 
-    rule = Path(cache.__file__).parent / "rules" / "osd020_no_print.py"
+    rule = Path(cache.__file__).parent.parent / "rules" / "osd020_no_print.py"
     before, status = cache.code_fingerprint(), rule.stat()
     try:
         os.utime(rule, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000_000))

@@ -4,8 +4,8 @@ statement forms that are easy to miss: one-line suites and ``try`` parts."""
 import textwrap
 
 import libcst as cst
-from osiris_driver_kit.linter.flow import Flow
-from osiris_driver_kit.linter.pieces import EXCEPT, FINALLY, WITH, pieces
+from osiris_driver_kit.linter.analysis.flow import Flow
+from osiris_driver_kit.linter.analysis.pieces import EXCEPT, FINALLY, WITH, pieces
 
 
 def function(source):

@@ -5,7 +5,7 @@ import shutil
 import subprocess
 
 import pytest
-from osiris_driver_kit.linter.files import discover
+from osiris_driver_kit.linter.engine.files import discover
 
 LAYOUT = {
     ".gitignore": "*_old.py\nbuild_*/\n!keep_old.py\n",

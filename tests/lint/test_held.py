@@ -7,8 +7,8 @@ import random
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from osiris_driver_kit.linter import hashtrie
-from osiris_driver_kit.linter.held import EMPTY, Held
+from osiris_driver_kit.linter.analysis import hashtrie
+from osiris_driver_kit.linter.analysis.held import EMPTY, Held
 
 
 class Colliding(str):

@@ -6,11 +6,11 @@ same findings and the same facts with it as without it."""
 from pathlib import Path
 
 import pytest
-from osiris_driver_kit.linter import engine as engine_module
-from osiris_driver_kit.linter.engine import Engine
-from osiris_driver_kit.linter.files import discover
+from osiris_driver_kit.linter.engine import lint_file as engine_module
+from osiris_driver_kit.linter.engine.files import discover
+from osiris_driver_kit.linter.engine.lint_file import Engine
+from osiris_driver_kit.linter.engine.settings import Settings
 from osiris_driver_kit.linter.rules import rule_classes
-from osiris_driver_kit.linter.settings import Settings
 
 TESTS = Path(__file__).resolve().parents[1]
 KIT = TESTS.parent

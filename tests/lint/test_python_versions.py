@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from osiris_driver_kit.linter import pythons
+from osiris_driver_kit.linter.engine import pythons
 
 TYPE_ALIAS = "type Rows = list[dict]\n"  # Python 3.12
 MATCH = "def f(x):\n    match x:\n        case 1:\n            return 1\n"  # Python 3.10

@@ -10,8 +10,8 @@ import xml.dom.minidom
 
 import libcst as cst
 import pytest
-from osiris_driver_kit.linter import linting
-from osiris_driver_kit.linter.drivers import literal_string
+from osiris_driver_kit.linter.analysis.drivers import literal_string
+from osiris_driver_kit.linter.engine import lint_run as linting
 
 from .fuzz.sources import (
     CONTROL_CHARACTERS,
@@ -105,7 +105,7 @@ def test_a_worker_that_dies_costs_only_its_file(monkeypatch, tmp_path):
     monkeypatch.setattr(linting, "lint_file", segfaulting)
     files = {f"clean_{i:02d}.py": "x = 1\n" for i in range(30)}
     files |= {"crash_a.py": "x = 1\n", "printing_extractor_driver.py": HEAD + "        x = 1\n" + TAIL}
-    from osiris_driver_kit.linter.linting import Linter
+    from osiris_driver_kit.linter.engine.lint_run import Linter
 
     from .support import codes_but_untested_driver
     outcome = _lint_with_jobs(files, tmp_path, Linter, codes_but_untested_driver())
@@ -117,8 +117,8 @@ def test_a_worker_that_dies_costs_only_its_file(monkeypatch, tmp_path):
 
 
 def _lint_with_jobs(files, root, linter_class, codes):
+    from osiris_driver_kit.linter.engine.settings import Settings
     from osiris_driver_kit.linter.rules import rule_classes
-    from osiris_driver_kit.linter.settings import Settings
 
     for name, source in files.items():
         (root / name).write_text(source)
@@ -181,7 +181,7 @@ def test_files_that_are_not_regular_files_are_skipped_with_a_note(project):
 
 
 def test_a_file_over_the_size_limit_is_skipped(monkeypatch, tmp_path):
-    from osiris_driver_kit.linter import source
+    from osiris_driver_kit.linter.engine import source
 
     monkeypatch.setattr(source, "MAX_FILE_BYTES", 10)
     [finding] = lint_files({"big.py": "x = 1\n" * 10}).findings
@@ -211,8 +211,8 @@ def test_an_undecodable_file_name_with_the_cache_on(project):
 
 
 def test_a_deeply_nested_cache_entry_is_a_miss(tmp_path):
-    from osiris_driver_kit.linter import deep
-    from osiris_driver_kit.linter.cache import Cache
+    from osiris_driver_kit.linter.engine import deep
+    from osiris_driver_kit.linter.engine.cache import Cache
 
     cache = Cache(tmp_path, "0", "x")
     key = Cache.key("a.py", b"x = 1\n", None)

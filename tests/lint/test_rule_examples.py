@@ -3,8 +3,8 @@ of that rule, an INVALID one exactly the findings its `# expect: CODE` markers n
 
 import pytest
 from osiris_driver_kit.contract.targets import Target
+from osiris_driver_kit.linter.engine.rule import Rule
 from osiris_driver_kit.linter.explain import explain
-from osiris_driver_kit.linter.rule import Rule
 from osiris_driver_kit.linter.rules import rule_classes
 
 from .support import all_codes, lint_files

@@ -7,8 +7,8 @@ from pathlib import Path
 import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
-from osiris_driver_kit.linter.positions import Positions
-from osiris_driver_kit.linter.walk import NODE_TYPES, children
+from osiris_driver_kit.linter.analysis.walk import NODE_TYPES, children
+from osiris_driver_kit.linter.engine.positions import Positions
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted([*ROOT.joinpath("linter").rglob("*.py"), *ROOT.joinpath("runtime").rglob("*.py"),
