@@ -39,6 +39,13 @@ FILE_SETTINGS = (Setting("path", "string", "Path of the database file", required
 READ_TIMEOUT = Setting("read_timeout", "integer", "Seconds to wait for each answer of the "
                        "server, the handshake included: a server that stops answering fails "
                        "the step after this", default=300)
+# libpq's connect_timeout bounds the handshake; after it nothing bounds a wait for the
+# server but this (the drivers' psycopg connection applies it to each wait).
+POSTGRES_READ_TIMEOUT = Setting(
+    "read_timeout", "integer", "Seconds to wait for each answer of the server once "
+    "connected (a statement's result, each chunk of a COPY, the commit): a server that "
+    "stops answering fails the step after this, and so does a statement that runs longer",
+    default=300)
 
 COLUMNS = Setting("columns", "array", "Columns to read (default: all)")
 LIMIT = Setting("limit", "integer", "Read at most this many rows")
@@ -131,10 +138,11 @@ class Backend:
 BACKENDS = (
     Backend(
         name="postgres", title="PostgreSQL", step_settings={"extractor": SQL_SOURCE, "writer": SQL_TARGET},
-        imports=("psycopg", "pyarrow"), packages=("psycopg[binary]>=3.1", "pyarrow>=15"), extra="postgres",
-        # libpq's connect_timeout bounds the whole startup; statement_timeout is the
-        # server's bound on each statement (a lock wait included), 0 for none.
-        connection=(*SERVER_SETTINGS, Setting(
+        imports=("psycopg", "pyarrow"), packages=("psycopg[binary]>=3.3.6", "pyarrow>=15"), extra="postgres",
+        # libpq's connect_timeout bounds the whole startup, read_timeout each wait after
+        # it; statement_timeout is the server's bound on each statement (a lock wait
+        # included), 0 for none.
+        connection=(*SERVER_SETTINGS, POSTGRES_READ_TIMEOUT, Setting(
             "statement_timeout", "integer", "Seconds the server lets one statement run "
             "(waiting on locks included) before it cancels it; 0 for no limit", default=0)),
         default_port=5432, aliases=("postgresql", "supabase"),
