@@ -37,6 +37,8 @@ from read_memory import (  # bench/read_memory.py, beside this script
     report_read,
 )
 
+# pandas' own string dtype, the extractors' text (str on pandas 3).
+TEXT = pd.Series(["text"]).dtype
 READERS = {
     "generated extractor (exact kinds)": "extractor",
     "pandas.read_csv (defaults)": "read_csv",
@@ -61,7 +63,7 @@ def sample_frame(rows: int) -> pd.DataFrame:
         "quantity": pd.Series(pd.array(rng.integers(-10**12, 10**12, rows), dtype="Int64"))
         .mask(missing),
         "price": pd.Series(rng.random(rows) * 1000).mask(rng.random(rows) < 0.1),
-        "name": pd.Series(names, dtype=object),
+        "name": pd.Series(names, dtype=TEXT),
         "amount": pd.Series([None if gone else decimal.Decimal(int(c)).scaleb(-6)
                              for c, gone in zip(rng.integers(-10**18, 10**18, rows),
                                                 rng.random(rows) < 0.1, strict=True)],

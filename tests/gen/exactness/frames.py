@@ -1,10 +1,12 @@
 """What "the same frame came back" means for issue 12, and hypothesis frames to try it on.
 
 Every generated extractor returns one pandas type per SQL type family (README, "Types"):
-integers as Int64, booleans as boolean, floats as float64, decimals, dates and text as
-objects (Decimal, datetime.date, str; None for NULL), timestamps as datetime64[us]
-(tz-aware ones in UTC). `expected_back` turns what was written into that form, so a
-round trip is one assert_frame_equal with exact values."""
+integers as Int64, booleans as boolean, floats as float64, decimals and dates as
+objects (Decimal, datetime.date; None for NULL), text in pandas' own string dtype
+(`TEXT`: str on pandas 3, NaN for NULL; object on pandas 2, None for NULL; '' is never
+missing), timestamps as datetime64[us] (tz-aware ones in UTC). `expected_back` turns
+what was written into that form, so a round trip is one assert_frame_equal with exact
+values. Text is written both as object columns and in `TEXT`."""
 
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ import pandas as pd
 from hypothesis import strategies as st
 
 INT_DTYPES = ("Int8", "Int16", "Int32", "Int64", "int64")
+# The dtype pandas itself gives strings (pd.Series(["a"]), read_csv, read_sql).
+TEXT = pd.Series(["text"]).dtype
 
 
 def expected_back(df: pd.DataFrame) -> pd.DataFrame:
@@ -33,9 +37,18 @@ def expected_back(df: pd.DataFrame) -> pd.DataFrame:
         elif pd.api.types.is_datetime64_dtype(dtype):
             column = column.astype("datetime64[us]")
         elif pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+            # Text, or a column without values (written as text); else Decimal or date.
+            text = pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty")
             column = column.astype(object).where(column.notna(), None)
+            if text:
+                column = column.astype(TEXT)
         out[name] = column
     return pd.DataFrame(out, index=pd.RangeIndex(len(df)))
+
+
+def values_of(column: pd.Series) -> list:
+    """The column's values, None for each missing one (NaN in a str column)."""
+    return column.astype(object).where(column.notna(), None).tolist()
 
 
 def assert_same_frame(back: pd.DataFrame, written: pd.DataFrame, order_by: str | None = None):
@@ -119,7 +132,7 @@ def column(draw, caps: Capabilities, rows: int) -> pd.Series:
         return pd.Series(values, dtype=object)
     if kind == "text":
         values = draw(st.lists(st.one_of(_text(caps), missing), min_size=rows, max_size=rows))
-        return pd.Series(values, dtype=object)
+        return pd.Series(values, dtype=draw(st.sampled_from([object, TEXT])))
     if kind == "date":
         dates = st.dates(min_value=caps.earliest.date(), max_value=caps.latest.date())
         values = draw(st.lists(st.one_of(dates, missing), min_size=rows, max_size=rows))

@@ -14,7 +14,7 @@ import pandas as pd
 import pymysql
 import pytest
 
-from .frames import assert_same_frame
+from .frames import TEXT, assert_same_frame, values_of
 
 D = decimal.Decimal
 
@@ -136,7 +136,7 @@ def test_every_kind_comes_back_exact(store):
     store.write(df)
     back = store.read()
     assert_same_frame(back, df, order_by="id")
-    assert back.sort_values("id")["text"].tolist()[:2] == ["", None]
+    assert values_of(back.sort_values("id")["text"])[:2] == ["", None]
 
 
 def test_tz_aware_timestamps_keep_their_instant_and_come_back_naive_utc(store):
@@ -180,7 +180,19 @@ def test_an_empty_result_has_the_dtypes_of_its_column_types(store, mysql_setting
             "day date, at datetime(6), t varchar(10))")
     back = store.read()
     assert back.dtypes.astype(str).tolist() == [
-        "Int64", "boolean", "float64", "object", "object", "datetime64[us]", "object"]
+        "Int64", "boolean", "float64", "object", "object", "datetime64[us]", str(TEXT)]
+
+
+def test_text_of_every_column_type_is_text_and_binary_stays_bytes(store, mysql_settings):
+    run_sql(mysql_settings,
+            f"CREATE TABLE `{store.table}` (id int, c char(3), t text, j json, "
+            "e enum('x', 'y'), s set('x', 'y'), vb varbinary(4), bl blob)",
+            f"INSERT INTO `{store.table}` VALUES (1, 'abc', '', '{{\"a\": 1}}', 'y', "
+            "'x,y', x'00ff', x'01'), (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL)")
+    back = store.read().sort_values("id")
+    assert back.dtypes.tolist()[1:] == [TEXT] * 5 + [object] * 2
+    assert values_of(back["t"]) == ["", None]
+    assert back["vb"].tolist() == [b"\x00\xff", None] and back["bl"].tolist()[0] == b"\x01"
 
 
 def test_a_tinyint1_holding_more_than_a_bool_is_an_error(store, mysql_settings):

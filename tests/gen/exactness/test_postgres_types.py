@@ -11,7 +11,7 @@ import pandas as pd
 import psycopg
 import pytest
 
-from .frames import assert_same_frame
+from .frames import TEXT, assert_same_frame, values_of
 
 D = decimal.Decimal
 
@@ -113,7 +113,7 @@ def test_booleans_text_and_dates_with_nulls(store):
     })
     store.write(df)
     back = store.read()
-    assert back.sort_values("id")["name"].tolist()[:2] == ["", None]
+    assert values_of(back.sort_values("id")["name"])[:2] == ["", None]
     assert_same_frame(back, df, order_by="id")
 
 
@@ -182,7 +182,7 @@ def test_zero_rows_keep_their_column_types(store):
     back = store.read()
     assert back.dtypes.to_dict() == {
         "id": "Int64", "small": "Int64", "x": "float64", "flag": "boolean",
-        "name": object, "naive": "datetime64[us]", "aware": "datetime64[us, UTC]"}
+        "name": TEXT, "naive": "datetime64[us]", "aware": "datetime64[us, UTC]"}
     assert_same_frame(back, df)
 
 
@@ -190,8 +190,20 @@ def test_zero_rows_of_an_existing_table_have_the_column_types(store, postgres_se
     run_sql(postgres_settings, f'CREATE TABLE "{store.table}" '
             "(i smallint, n numeric(10, 2), u numeric, d date, b boolean, t text)")
     back = store.read()
-    assert back.dtypes.tolist() == ["Int64", object, object, object, "boolean", object]
+    assert back.dtypes.tolist() == ["Int64", object, object, object, "boolean", TEXT]
     assert len(back) == 0
+
+
+def test_types_without_an_arrow_counterpart_come_back_as_text(store, postgres_settings):
+    uuid = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"
+    run_sql(postgres_settings,
+            f'CREATE TABLE "{store.table}" (id int, j jsonb, u uuid, i interval)',
+            f"INSERT INTO \"{store.table}\" VALUES (1, '{{\"a\": 1}}', '{uuid}', '1 day'), "
+            "(2, NULL, NULL, NULL)")
+    back = store.read().sort_values("id")
+    assert back.dtypes.tolist() == ["Int64", TEXT, TEXT, TEXT]
+    assert values_of(back["j"]) == ['{"a": 1}', None]
+    assert back["u"].tolist()[0] == uuid and back["i"].tolist()[0] == "1 day"
 
 
 def test_a_write_query_to_an_unreachable_host_is_refused_before_connecting(generated):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import Ctx
+from .frames import TEXT
 from .test_sqlite_duckdb_exactness import EMBEDDED, database, sql
 
 ROWS = 1_000_000
@@ -85,11 +86,14 @@ def test_a_million_row_read_peaks_under_twice_its_frame(store_of, generated, bac
         capture_output=True, text=True, check=True)
     read = json.loads(done.stdout.strip().splitlines()[-1])
     assert read["rows"] == ROWS
-    assert read["dtypes"] == ["Int64", "Int64", "float64", "object", "object",
+    assert read["dtypes"] == ["Int64", "Int64", "float64", str(TEXT), "object",
                               "datetime64[us]"]
     # Issue 12's bar is 2x; reading the whole result first took 3.0x (SQLite) and
-    # 1.95x-2.01x (DuckDB), typing it a chunk at a time 1.45x and 1.54x.
-    assert read["peak"] < 1.75 * read["size"], (
+    # 1.95x-2.01x (DuckDB), typing it a chunk at a time 1.45x and 1.54x. Text in
+    # pandas' str dtype (pandas 3) shrank the frame (193 -> 150 MB) more than the
+    # peaks (282 -> 231 MB, 297 -> 264 MB, most of DuckDB's rest its own buffers):
+    # 1.55x and 1.77x.
+    assert read["peak"] < 1.9 * read["size"], (
         f"peak {read['peak'] / 2**20:.0f} MB for a frame of {read['size'] / 2**20:.0f} MB")
 
 
