@@ -95,3 +95,19 @@ def test_an_empty_decimal_without_a_declared_shape_gets_room_on_both_sides(store
     target = store_of("mysql")
     target.write(source.read())
     assert mysql_types(mysql_settings, target.table)["amount"] == "decimal(65,30)"
+
+
+def test_an_empty_csv_with_pinned_types_creates_them_in_mariadb(store_of, mysql_settings):
+    """CSV has no types: `types` pins them, and a header-only file keeps them."""
+    source = store_of("csv")
+    with open(source.target["path"], "w", encoding="utf-8") as handle:
+        handle.write("amount,day,note,n\n")
+    frame = source.read(types={"amount": "decimal", "day": "date", "n": "integer"})
+    assert len(frame) == 0
+    target = store_of("mysql")
+    target.write(frame)
+    types = mysql_types(mysql_settings, target.table)
+    assert types["amount"] == "decimal(65,30)"  # no shape to keep: room on both sides
+    assert types["day"] == "date"
+    assert types["n"] in ("bigint(20)", "bigint")
+    assert types["note"].startswith("longtext")
