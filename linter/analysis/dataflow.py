@@ -169,13 +169,13 @@ class ValueFlow:
         memo = (helper, frozenset(start.pairs()))
         if memo not in self._summaries:
             self._summarizing.append(helper)
-            try:
+            try:  # the returned values too: a recursive call among them is not followed
                 exits = self.analyse(helper, start)
+                self._summaries[memo] = frozenset().union(
+                    *(self.labels(e.node.value, e.state) for e in exits
+                      if type(e.node) is cst.Return and e.node.value is not None))
             finally:
                 self._summarizing.pop()
-            self._summaries[memo] = frozenset().union(
-                *(self.labels(e.node.value, e.state) for e in exits
-                  if type(e.node) is cst.Return and e.node.value is not None))
         return self._summaries[memo]
 
     def _start_of(self, call: cst.Call, helper: cst.FunctionDef, state: Held) -> Held:

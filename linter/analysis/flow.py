@@ -18,6 +18,9 @@ Decisions:
   ``if ctx and hasattr(ctx, "log_metric")``, ``if getattr(ctx, "log_metric", None)``) is
   taken: the contract's guarded forms.
 
+A rule may also say which simple statements end every path through them (``ends``:
+raising.raising_call, a call of a helper that always raises), like a ``raise``.
+
 The data-flow rules (dataflow.py) ask what may hold on some path instead: they
 give a ``merge`` (union) for where paths meet, and a ``bind(binder, state)`` hook
 that sees the names a ``for`` loop (``cst.For``) or a ``with ... as`` item
@@ -41,6 +44,7 @@ State = frozenset
 Effect = Callable[[cst.CSTNode, State], State]
 Merge = Callable[[State, State], State]
 Bind = Callable[[cst.For | cst.WithItem, State], State]
+Ends = Callable[[cst.BaseSmallStatement], bool]
 
 
 @dataclass(frozen=True)
@@ -72,11 +76,13 @@ def join(*states: State | None, merge: Merge = frozenset.intersection) -> State 
 
 class Flow:
     def __init__(self, effect: Effect, ctx_name: str = "ctx",
-                 merge: Merge = frozenset.intersection, bind: Bind | None = None) -> None:
+                 merge: Merge = frozenset.intersection, bind: Bind | None = None,
+                 ends: Ends | None = None) -> None:
         self.effect = effect
         self.ctx_name = ctx_name
         self.merge = merge
         self.bind = bind
+        self.ends = ends
         self._exits: list[Exit] = []
         self._finally: list[list[cst.BaseStatement]] = []
         self._loops: list[_Loop] = []
@@ -121,7 +127,10 @@ class Flow:
             return None
         if type(node) is cst.Continue:
             return None
-        return self.effect(node, state)
+        state = self.effect(node, state)
+        if self.ends is not None and self.ends(node):
+            return None  # a call that always raises (``self._fail(e)``): no path goes on
+        return state
 
     def _through_finally(self, state: State) -> State:
         """The facts at a return, after the enclosing finally blocks have run."""

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import libcst as cst
 
-from .drivers import DriverClass, literal_string, parameter_names
-from .flow import Flow, State
+from .drivers import DriverClass, literal_string
+from .flow import Exit, Flow, State
+from .raising import raising_call
+from .reach import callee, calls_of, helper_ctx, reached_functions, summary
+from .reach import self_method_called as self_method_called  # where the rules import it from
 from .walk import calls_in
 
 EMITTED = "metric-emitted"
@@ -22,49 +25,46 @@ def metric_name(call: cst.Call) -> str | None:
     return None
 
 
-def self_method_called(call: cst.Call) -> str | None:
-    """``helper`` for ``self.helper(...)``."""
-    func = call.func
-    if type(func) is cst.Attribute and type(func.value) is cst.Name \
-            and func.value.value == "self":
-        return func.attr.value
-    return None
-
-
 class MetricPaths:
-    """Which exits of ``run`` are preceded, on every path, by the required metric,
-    counting helper methods of the same class one level deep."""
+    """Which exits of ``run`` are preceded, on every path, by the required metric: emitted
+    there, or by a helper called on that path (a method through ``self``, a function of
+    the module, at any depth) every one of whose own exits is preceded by it."""
 
     def __init__(self, driver: DriverClass, metric: str, ctx_name: str) -> None:
         self.driver = driver
         self.metric = metric
         self.ctx_name = ctx_name
-        self._helpers: dict[str, bool] = {}
 
-    def exits(self):
-        return Flow(self._effect, self.ctx_name).run(self.driver.run)
+    def exits(self, function: cst.FunctionDef | None = None, ctx: str | None = None) -> list[Exit]:
+        """The exits of ``run`` (or of ``function``, whose context is ``ctx``)."""
+        return self._exits(function or self.driver.run, ctx or self.ctx_name)
 
-    def _effect(self, node: cst.CSTNode, state: State, helpers: bool = True) -> State:
+    def _exits(self, function: cst.FunctionDef, ctx: str) -> list[Exit]:
+        return Flow(lambda node, state: self._effect(node, state, ctx), ctx,
+                    ends=self._raises).run(function)
+
+    def _raises(self, small: cst.BaseSmallStatement) -> bool:
+        return raising_call(small, self.driver)
+
+    def _effect(self, node: cst.CSTNode, state: State, ctx: str) -> State:
         for call in calls_in(node):
             if metric_name(call) == self.metric:
                 return state | {EMITTED}
-            helper = self_method_called(call) if helpers else None
-            if helper and self._helper_emits(helper):
+            helper = callee(self.driver, call)
+            if helper is not None and summary(
+                    self.driver, ("metric-emitted", self.metric),
+                    (helper, helper_ctx(call, helper, ctx)), self._emits, True):
                 return state | {EMITTED}
         return state
 
-    def _helper_emits(self, name: str) -> bool:
-        """A helper counts when every one of its own exits emits the metric."""
-        if name not in self._helpers:
-            method = self.driver.method(name)
-            self._helpers[name] = False  # recursion guard
-            if method is not None and name != "run":
-                ctx = "ctx" if "ctx" in parameter_names(method) else self.ctx_name
-                exits = Flow(lambda n, s: self._effect(n, s, helpers=False), ctx).run(method)
-                self._helpers[name] = bool(exits) and all(EMITTED in e.state for e in exits)
-        return self._helpers[name]
+    def _emits(self, key: tuple[cst.FunctionDef, str]) -> bool:
+        """A helper emits the metric when every one of its own exits is preceded by it."""
+        helper, ctx = key
+        exits = self._exits(helper, ctx)
+        return bool(exits) and all(EMITTED in e.state for e in exits)
 
 
-def metrics_emitted(node: cst.CSTNode) -> set[str]:
-    """Every literal metric name ``node`` emits (not counting helpers)."""
-    return {name for call in calls_in(node) if (name := metric_name(call))}
+def metrics_emitted(driver: DriverClass) -> set[str]:
+    """Every literal metric name that ``run`` and the helpers it reaches emit."""
+    return {name for function in reached_functions(driver) for call in calls_of(driver, function)
+            if (name := metric_name(call))}

@@ -4,8 +4,10 @@ raises (OSD012, OSD023) and the handler that re-raises (OSD024) are both this.
 A block "always raises" when no path through it falls through to the statement
 after it, returns, breaks or continues. Loops are assumed to be left normally
 (their bodies may run zero times), so a raise inside a loop does not count. A
-call to a helper method (``self._fail(...)``) counts when the helper's own body
-always raises; helpers of helpers are not followed.
+call of a helper as a statement (``self._fail(...)``, ``_fail(...)``) counts when the
+helper's own body always raises: given the driver, any helper ``reach.callee`` finds,
+at any depth (a summary per function, reach.summary); given only a mapping of method
+names, those methods, one level deep.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from collections.abc import Mapping, Sequence
 
 import libcst as cst
 
-from .drivers import body_statements
-from .metrics import self_method_called
+from .drivers import DriverClass, body_statements
+from .reach import callee, self_method_called, summary
 
-Helpers = Mapping[str, cst.FunctionDef]
+# The driver (its helpers at any depth), or method names -> methods (one level deep).
+Helpers = DriverClass | Mapping[str, cst.FunctionDef]
 
 
 def always_raises(statements: Sequence[cst.BaseStatement], helpers: Helpers | None = None) -> bool:
@@ -40,7 +43,7 @@ def _block(statements: Sequence[cst.BaseStatement], helpers: Helpers) -> tuple[b
 def _statement(node: cst.BaseStatement, helpers: Helpers) -> tuple[bool, bool]:
     if type(node) is cst.SimpleStatementLine:
         for small in node.body:
-            if type(small) is cst.Raise or _raising_call(small, helpers):
+            if type(small) is cst.Raise or raising_call(small, helpers):
                 return False, False
             if type(small) in (cst.Return, cst.Break, cst.Continue):
                 return True, False
@@ -79,9 +82,18 @@ def _try(node: cst.Try | cst.TryStar, helpers: Helpers) -> tuple[bool, bool]:
     return escapes, continues
 
 
-def _raising_call(small: cst.BaseSmallStatement, helpers: Helpers) -> bool:
-    """``self._fail(...)`` as a statement, where ``_fail`` always raises."""
+def raising_call(small: cst.BaseSmallStatement, helpers: Helpers) -> bool:
+    """``self._fail(...)`` as a statement, where ``_fail`` always raises (a Flow's ``ends``,
+    given the driver)."""
     if not (type(small) is cst.Expr and type(small.value) is cst.Call):
         return False
+    if type(helpers) is DriverClass:
+        helper = callee(helpers, small.value)
+        return helper is not None and summary(helpers, "always-raises", helper,
+                                              _always_raises(helpers), True)
     helper = helpers.get(self_method_called(small.value) or "")
     return helper is not None and always_raises(body_statements(helper))
+
+
+def _always_raises(driver: DriverClass):
+    return lambda function: always_raises(body_statements(function), driver)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from ..analysis.drivers import DriverClass, ctx_name
 from ..analysis.metrics import EMITTED, MetricPaths, metrics_emitted
+from ..analysis.reach import ctx_names, delegation, describe, placeholder_run
 from ..engine.rule import Example, FileContext, Rule
 
 
 class MissingMetric(Rule):
     code = "OSD010"
+    skips_opaque_run = False  # it follows run into the function it delegates to
     message = "{where} without ctx.log_metric(\"{metric}\", ...) on every path before it{hint}; " \
               "the contract wants the {category}'s metric emitted before every return"
     explanation = """
@@ -31,18 +33,28 @@ dashboards count rows from this metric. A metric emitted after `return` never ru
 and one emitted on one branch only goes missing exactly when that branch is not taken.
 
 ## Accepted
-- The call in a helper method of the same class that `run` calls on that path
-  (`self._emit_metrics(ctx, df)`), one level deep, when the helper emits it on all of
-  its own paths.
+- The call in a helper that `run` calls on that path: a method of the same class
+  (`self._emit_metrics(ctx, df)`) or a function of the module (`_emit(ctx, df)`), at any
+  depth (`run` -> `self._load(...)` -> `self._emit(ctx)`), when the helper emits it on all
+  of its own paths, itself or through its own helpers. A helper that is never called on
+  the path does not count. Recursion is followed: a helper that calls itself (or a cycle
+  of helpers) emits the metric when every way out of it does.
+- A `run` that hands all its work to a helper (`return self._execute(...)`, or
+  osiris-pipeline's `return run(step_id=step_id, ...)` into a module function): that
+  helper's exits are judged, and the findings are reported there (at its `return`, or at
+  its `def` when none of its exits has the metric).
 - Guarded forms: `if ctx: ctx.log_metric(...)`, `if ctx and hasattr(ctx, "log_metric")`,
-  `if getattr(ctx, "log_metric", None)`, also inside the helper (under its own `ctx`
-  parameter name).
+  `if getattr(ctx, "log_metric", None)`, also inside a helper, under the name of the
+  parameter that receives `ctx` (`self._emit(df, context=ctx)`).
 - A metric inside `finally`: it runs after the return expression, before `run` returns.
+- A path that calls a helper which always raises (`self._fail(ctx, e)` as a statement,
+  the helper raising itself or through its own helpers) ends there, like a `raise`: it is
+  no exit.
 
 ## Not followed
-Helpers of helpers, module-level helper functions, metrics emitted through a plain
-function (`log_metric("rows_read", n)` imported from elsewhere) instead of the context,
-and metric names that are not string literals.
+Metrics emitted through a plain function (`log_metric("rows_read", n)` imported from
+elsewhere) instead of the context, helpers of other modules or classes, methods chosen by
+a computed name, and metric names that are not string literals.
 
 ## Example
 ```python
@@ -128,6 +140,61 @@ Emit the metric once, before the branches that return:
                     if getattr(ctx, "log_metric", None):
                         ctx.log_metric("rows_read", len(df))
         """, path="mysql_extractor_driver.py"),
+        Example("""
+            class OrdersExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    df = self._load(config, ctx)
+                    return {"df": df}
+
+                def _load(self, config, context):
+                    df = self._query(config)
+                    self._emit(df, metrics=context)
+                    return df
+
+                def _emit(self, df, metrics):
+                    if metrics:
+                        metrics.log_metric("rows_read", len(df))
+        """),
+        Example("""
+            import pandas as pd
+
+
+            class PosthogExtractorDriver:
+                def run(self, *, step_id, config, inputs=None, ctx=None):
+                    return run(step_id=step_id, config=config, inputs=inputs, ctx=ctx)
+
+
+            def run(*, step_id, config, inputs, ctx):
+                df = _extract(config, ctx)
+                return {"df": df}
+
+
+            def _extract(config, ctx):
+                frames = [pd.DataFrame(page) for page in _pages(config)]
+                df = pd.concat(frames) if frames else pd.DataFrame()
+                _emit(ctx, len(df))
+                return df
+
+
+            def _emit(ctx, rows):
+                ctx.log_metric("rows_read", rows)
+        """, path="posthog_extractor_driver.py", target="osiris-pipeline"),
+        Example("""
+            import pandas as pd
+
+
+            class PagedExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    frames = []
+                    self._fetch(config, config.get("pages", 1), frames, ctx)
+                    return {"df": pd.concat(frames)}
+
+                def _fetch(self, config, remaining, frames, ctx):
+                    frames.append(self._page(config, remaining))
+                    if remaining > 1:
+                        return self._fetch(config, remaining - 1, frames, ctx)
+                    ctx.log_metric("rows_read", sum(len(f) for f in frames))
+        """, path="paged_extractor_driver.py"),
     ]
     INVALID = [
         Example("""
@@ -185,22 +252,85 @@ Emit the metric once, before the branches that return:
                     return {"df": inputs["df"]}
                     ctx.log_metric("rows_processed", 0)
         """, path="join_transformer_driver.py"),
+        Example("""
+            class OrdersExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    df = self._read(config)
+                    if config.get("dry_run"):
+                        return {"df": df.head(0)}  # expect: OSD010
+                    self._finish(ctx, df)
+                    return {"df": df}
+
+                def _finish(self, ctx, df):
+                    self._emit(ctx, len(df))
+
+                def _emit(self, ctx, rows):
+                    ctx.log_metric("rows_read", rows)
+
+                def _emit_empty(self, ctx):
+                    ctx.log_metric("rows_read", 0)
+        """),
+        Example("""
+            class PosthogExtractorDriver:
+                def run(self, *, step_id, config, inputs=None, ctx=None):
+                    return run(step_id=step_id, config=config, inputs=inputs, ctx=ctx)
+
+
+            def run(*, step_id, config, inputs, ctx):
+                df = _extract(config)
+                if df.empty:
+                    return {"df": df}  # expect: OSD010
+                _emit(ctx, len(df))
+                return {"df": df}
+
+
+            def _emit(ctx, rows):
+                ctx.log_metric("rows_read", rows)
+        """, path="posthog_extractor_driver.py", target="osiris-pipeline"),
+        Example("""
+            import pandas as pd
+
+
+            class OrdersExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):  # expect: OSD010
+                    frames = []
+                    self._ping(config, ctx, frames, 3)
+                    return {"df": pd.concat(frames)}
+
+                def _ping(self, config, ctx, frames, n):
+                    frames.append(self._read(config, n))
+                    if n:
+                        self._pong(config, ctx, frames, n - 1)
+
+                def _pong(self, config, ctx, frames, n):
+                    ctx.log_metric("rows_processed", len(frames))
+                    self._ping(config, ctx, frames, n)
+        """),
     ]
 
     def check_driver(self, driver: DriverClass, file: FileContext) -> None:
+        if placeholder_run(driver):
+            return
         metric = file.metric_for(driver.category)
-        exits = MetricPaths(driver, metric, ctx_name(driver.run)).exits()
+        # The exits of the function that holds run's work: run's, or those of the helper
+        # run hands all its work to (``return _extract(config, inputs, ctx)``).
+        work = delegation(driver)[-1]
+        exits = MetricPaths(driver, metric, ctx_name(driver.run)).exits(
+            work, ctx_names(driver).get(work, "ctx"))
         missing = [e for e in exits if EMITTED not in e.state]
         if not missing:
             return
-        others = sorted(metrics_emitted(driver.node) & (set(file.settings.metric_names.values())
-                                                         - {metric}))
+        others = sorted(metrics_emitted(driver) & (set(file.settings.metric_names.values())
+                                                   - {metric}))
         hint = f" (it emits {', '.join(others)}, another category's metric)" if others else ""
         details = {"metric": metric, "category": driver.category, "hint": hint}
+        name = describe(driver, work)
         if len(missing) == len(exits):
-            file.report(self, driver.run.name, where="run returns", **details)
+            where = "run returns" if work is driver.run else \
+                f"{name}, which run hands its work to, returns"
+            file.report(self, work.name, where=where, **details)
             return
         for exit in missing:
-            where = "run falls off its end" if exit.falls_off_end else "this return"
-            node = driver.run.name if exit.falls_off_end else exit.node
+            where = f"{name} falls off its end" if exit.falls_off_end else "this return"
+            node = work.name if exit.falls_off_end else exit.node
             file.report(self, node, where=where, **details)

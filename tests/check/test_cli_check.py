@@ -21,7 +21,7 @@ def check(*args, cwd=HERE):
 def test_compliant_drivers_exit_0_with_a_summary():
     done = check(HERE / "compliant")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "8 driver(s) checked: 8 passed, 0 breached, 0 not checked; 0 finding(s)." in done.stdout
+    assert "9 driver(s) checked: 9 passed, 0 breached, 0 not checked; 0 finding(s)." in done.stdout
 
 
 def test_a_breach_exits_1_naming_driver_code_observation_and_expectation():

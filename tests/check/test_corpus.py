@@ -48,10 +48,10 @@ def test_the_compliant_drivers_pass_every_rule_their_category_has(tmp_path):
     report = check_drivers(HERE / "compliant", {}, tmp_path)
     assert report.findings == []
     statuses = {(d.name, r.rule.code): r.status for d in report.drivers for r in d.results}
-    assert len(report.drivers) == 8
+    assert len(report.drivers) == 9
     for extractor in ("sqlite.extractor", "duckdb.extractor"):
         assert statuses[extractor, "OSD031"] == "passed"
         assert statuses[extractor, "OSD030"] == "passed"
-    for writer in ("sqlite.writer", "duckdb.writer", "csv.writer"):
+    for writer in ("sqlite.writer", "duckdb.writer", "csv.writer", "layered_csv.writer"):
         assert statuses[writer, "OSD021"] == statuses[writer, "OSD024"] == "passed"
     assert statuses["dedupe.transformer", "OSD022"] == "passed"

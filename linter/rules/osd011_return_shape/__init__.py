@@ -7,6 +7,7 @@ import libcst as cst
 from ...analysis.categories import WRITER, with_article
 from ...analysis.drivers import DriverClass, ctx_name
 from ...analysis.names import ImportMap, assignment_targets
+from ...analysis.reach import callee, ctx_names, delegation, describe, placeholder_run
 from ...analysis.walk import descendants
 from ...engine.findings import Fix
 from ...engine.rule import Example, FileContext, Rule
@@ -21,6 +22,7 @@ FRAME_METHODS = frozenset({"fetchdf", "fetch_df", "df", "to_pandas", "to_df", "r
 
 class ReturnShape(Rule):
     code = "OSD011"
+    skips_opaque_run = False  # it follows run into the function it delegates to
     message = "{where} {what}; {category} must return {wanted} on every path"
     fixable = True
     explanation = """
@@ -32,11 +34,17 @@ that raises is not an exit):
   on every path to the return (`result = {"df": df}`, or `result = {}` followed by
   `result["df"] = df`);
 - writers: `{}` or `dict()`, or a local name bound to one that nothing has filled since;
-- either: a call of a helper method of the same class (`return self._execute(...)`,
-  `result = self._execute(...)`) whose own exits all return that shape, one level deep.
+- either: a call of a helper (a method of the same class, `return self._execute(...)`,
+  `result = self._execute(...)`, or a function of the module) whose own exits all return
+  that shape, at any depth (`return self._build(df)` where `_build` returns
+  `self._wrap(df)` and `_wrap` returns `{"df": df}`). A helper that calls itself (or a
+  cycle of helpers) returns the shape when all its other exits do.
 
-Falling off the end of `run` (an implicit `return None`) is reported at `def run`; the
-other findings at the `return`.
+A path that calls a helper which always raises (`self._fail(ctx, e)` as a statement) ends
+there, like a `raise`. A `run` that hands all its work to a helper
+(`return self._execute(...)`, or osiris-pipeline's `return run(step_id=step_id, ...)`
+into a module function) is judged at that helper's exits. Falling off the end (an
+implicit `return None`) is reported at the `def`; the other findings at the `return`.
 
 ## Why
 The runner hands `result["df"]` to the next step and expects `{}` from a writer.
@@ -44,8 +52,9 @@ The runner hands `result["df"]` to the next step and expects `{}` from a writer.
 `None` or a differently keyed dict fails in the *next* step, far from the cause.
 
 ## Not followed
-Helpers of helpers, names bound by `for`/`with ... as`, dicts filled through
-`update()`/`setdefault()`, and the type of the value stored under `"df"`.
+Helpers of other modules or classes, names bound by `for`/`with ... as`, dicts filled
+through `update()`/`setdefault()`, dicts a helper receives as an argument, and the type
+of the value stored under `"df"`.
 
 ## Example
 ```python
@@ -119,6 +128,57 @@ DataFrame (`df`, `*_df`, `df_*`, `frame`, or bound from `pd.read_*`, `.fetchdf()
                     ctx.log_metric("rows_processed", len(df))
                     return {"df": df} if len(df) else {"df": inputs["df"].head(0)}
         """, path="dedup_transformer_driver.py"),
+        Example("""
+            import pandas as pd
+
+
+            class ParquetExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    df = pd.read_parquet(config["path"])
+                    ctx.log_metric("rows_read", len(df))
+                    return self._build(df, config)
+
+                def _build(self, df, config):
+                    if config.get("columns"):
+                        df = df[config["columns"]]
+                    return self._wrap(df)
+
+                def _wrap(self, df):
+                    return {"df": df}
+        """, path="parquet_extractor_driver.py"),
+        Example("""
+            class FilesystemCsvWriterDriver:
+                def run(self, *, step_id, config, inputs=None, ctx=None):
+                    return run(step_id=step_id, config=config, inputs=inputs, ctx=ctx)
+
+
+            def run(*, step_id, config, inputs, ctx):
+                frames = [df for key, df in inputs.items() if key.startswith("df_")]
+                for df in frames:
+                    df.to_csv(config["path"], mode="a", index=False)
+                ctx.log_metric("rows_written", sum(len(df) for df in frames))
+                return _done()
+
+
+            def _done():
+                return {}
+        """, path="filesystem_csv_writer_driver.py", target="osiris-pipeline"),
+        Example("""
+            import pandas as pd
+
+
+            class PagedExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    result = self._page(config, [], config.get("pages", 1))
+                    ctx.log_metric("rows_read", len(result["df"]))
+                    return result
+
+                def _page(self, config, frames, remaining):
+                    frames.append(self._fetch(config, remaining))
+                    if remaining > 1:
+                        return self._page(config, frames, remaining - 1)
+                    return {"df": pd.concat(frames)}
+        """, path="paged_extractor_driver.py"),
     ]
     INVALID = [
         Example("""
@@ -174,33 +234,98 @@ DataFrame (`df`, `*_df`, `df_*`, `frame`, or bound from `pd.read_*`, `.fetchdf()
                     ctx.log_metric("rows_processed", len(result["df"]))
                     return result  # expect: OSD011
         """, path="pivot_transformer_driver.py"),
+        Example("""
+            import pandas as pd
+
+
+            class ParquetExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    df = pd.read_parquet(config["path"])
+                    ctx.log_metric("rows_read", len(df))
+                    return self._build(df, config)  # expect: OSD011
+
+                def _build(self, df, config):
+                    if config.get("columns"):
+                        return self._wrap(df[config["columns"]])
+                    return {"df": df}
+
+                def _wrap(self, df):
+                    return df
+        """, path="parquet_extractor_driver.py"),
+        Example("""
+            import pandas as pd
+
+
+            class PosthogExtractorDriver:
+                def run(self, *, step_id, config, inputs=None, ctx=None):
+                    return _extract(config, ctx)
+
+
+            def _extract(config, ctx):
+                rows = _fetch(config)
+                df = pd.DataFrame(rows)
+                ctx.log_metric("rows_read", len(df))
+                if config.get("raw"):
+                    return {"rows": rows}  # expect: OSD011
+                return {"df": df}
+        """, path="posthog_extractor_driver.py", target="osiris-pipeline"),
+        Example("""
+            import pandas as pd
+
+
+            class PagedExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    result = self._page(config, [], config.get("pages", 1))
+                    ctx.log_metric("rows_read", len(result["df"]))
+                    return result  # expect: OSD011
+
+                def _page(self, config, frames, remaining):
+                    frame = self._fetch(config, remaining)
+                    if frame.empty:
+                        return frames
+                    frames.append(frame)
+                    if remaining > 1:
+                        return self._page(config, frames, remaining - 1)
+                    return {"df": pd.concat(frames)}
+        """, path="paged_extractor_driver.py"),
     ]
 
     def check_driver(self, driver: DriverClass, file: FileContext) -> None:
+        if placeholder_run(driver):
+            return
         writer = driver.category == WRITER
         wanted = EMPTY_DICT if writer else DF_DICT
+        # The exits of the function that holds run's work: run's, or those of the helper
+        # run hands all its work to (``return _extract(config, inputs, ctx)``).
+        work = delegation(driver)[-1]
+        ctx = ctx_names(driver).get(work, "ctx")
         shapes = ReturnShapes(driver, ctx_name(driver.run))
-        for exit in shapes.exits():
+        for exit in shapes.exits(work, ctx):
             value = returned(exit)
-            found = shapes.shapes(value, exit.state)
+            found = shapes.shapes(value, exit.state, ctx)
             if wanted in found:
                 continue
             details = {"category": with_article(driver.category),
                        "wanted": "{}" if writer else '{"df": DataFrame}'}
             if exit.falls_off_end:
-                file.report(self, driver.run.name, where="run falls off its end",
+                file.report(self, work.name, where=f"{describe(driver, work)} falls off its end",
                             what="and so returns None", **details)
                 continue
-            fix = None if writer else _wrap_fix(exit.node, driver, file.imports)
+            fix = None if writer else _wrap_fix(exit.node, work, file.imports)
             file.report(self, exit.node, fix=fix, where="this return",
-                        what=_describe(value, found, writer), **details)
+                        what=_describe(value, found, writer, driver), **details)
 
 
-def _describe(value: cst.BaseExpression | None, found: frozenset[str], writer: bool) -> str:
+def _describe(value: cst.BaseExpression | None, found: frozenset[str], writer: bool,
+              driver: DriverClass) -> str:
     """What the return gives, for the message ("gives None", "gives df, which is ...")."""
     if value is None or (type(value) is cst.Name and value.value == "None"):
         return "gives None"
     wanted = "an empty dict" if writer else 'a dict with the key "df"'
+    helper = callee(driver, value) if type(value) is cst.Call else None
+    if helper is not None:
+        return f"gives what {describe(driver, helper)}() returns, which is not {wanted} on " \
+               "every path"
     if type(value) is cst.Name:
         return f"gives {value.value}, which is not bound to {wanted} on every path"
     if DICT in found:
@@ -208,18 +333,18 @@ def _describe(value: cst.BaseExpression | None, found: frozenset[str], writer: b
     return f"gives something that is not {wanted}"
 
 
-def _wrap_fix(node: cst.Return, driver: DriverClass, imports: ImportMap) -> Fix | None:
+def _wrap_fix(node: cst.Return, function: cst.FunctionDef, imports: ImportMap) -> Fix | None:
     """``return df`` -> ``return {"df": df}`` when ``df`` is clearly a DataFrame."""
     value = node.value
-    if type(value) is not cst.Name or not _is_frame_name(value.value, driver.run, imports):
+    if type(value) is not cst.Name or not _is_frame_name(value.value, function, imports):
         return None
     wrapped = cst.Dict([cst.DictElement(cst.SimpleString('"df"'), value)])
     return Fix(f'Return {{"df": {value.value}}}', {value: wrapped})
 
 
-def _is_frame_name(name: str, run: cst.FunctionDef, imports: ImportMap) -> bool:
+def _is_frame_name(name: str, function: cst.FunctionDef, imports: ImportMap) -> bool:
     """Named like a DataFrame or bound from a DataFrame-making call, and never bound to a dict."""
-    bound = [node.value for node in descendants(run.body)
+    bound = [node.value for node in descendants(function.body)
              if type(node) in (cst.Assign, cst.AnnAssign) and node.value is not None
              and any(type(t) is cst.Name and t.value == name for t in assignment_targets(node))]
     if any(type(v) is cst.Dict or _calls(v, imports) == "dict" for v in bound):

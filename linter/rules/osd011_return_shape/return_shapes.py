@@ -3,9 +3,9 @@ transformers) or the empty dict (writers). Used by OSD011.
 
 Facts are (shape, local name) pairs: a name bound to a dict literal, to one with a
 ``"df"`` key (also by ``result["df"] = df`` after ``result = {}``), or to an empty dict
-that nothing has changed since. A call of a helper method of the same class
-(``self._execute(...)``) has a shape when every exit of the helper returns that
-shape, judged without following its own helpers.
+that nothing has changed since. A call of a helper of the module (``self._execute(...)``,
+``_extract(...)``, reach.callee) has a shape when every exit of the helper returns that
+shape, its own helpers followed to any depth: a summary per helper (reach.summary).
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import libcst as cst
 
 from ...analysis.drivers import DriverClass, literal_string, subscript_key
 from ...analysis.flow import Exit, Flow, State
-from ...analysis.metrics import self_method_called
+from ...analysis.raising import raising_call
+from ...analysis.reach import callee, helper_ctx, summary
 from ...analysis.walk import calls_in
 
 DICT, DF_DICT, EMPTY_DICT = "dict", "df-dict", "empty-dict"
@@ -25,14 +26,22 @@ class ReturnShapes:
     def __init__(self, driver: DriverClass, ctx_name: str) -> None:
         self.driver = driver
         self.ctx_name = ctx_name
-        self._helpers: dict[str, frozenset[str]] = {}
 
-    def exits(self) -> list[Exit]:
-        return Flow(self._effect, self.ctx_name).run(self.driver.run)
+    def exits(self, function: cst.FunctionDef | None = None, ctx: str | None = None) -> list[Exit]:
+        """The exits of ``run`` (or of ``function``, whose context is ``ctx``)."""
+        return self._exits(function or self.driver.run, ctx or self.ctx_name)
+
+    def _exits(self, function: cst.FunctionDef, ctx: str) -> list[Exit]:
+        return Flow(lambda node, state: self._effect(node, state, ctx), ctx,
+                    ends=self._raises).run(function)
+
+    def _raises(self, small: cst.BaseSmallStatement) -> bool:
+        return raising_call(small, self.driver)
 
     def shapes(self, value: cst.BaseExpression | None, state: State,
-               helpers: bool = True) -> frozenset[str]:
-        """The shapes ``value`` certainly has, given the facts in ``state``."""
+               ctx: str | None = None) -> frozenset[str]:
+        """The shapes ``value`` certainly has, given the facts in ``state`` (in a function
+        whose context is ``ctx``, run's by default)."""
         if type(value) is cst.Dict:
             found = {DICT}
             if not value.elements:
@@ -46,13 +55,22 @@ class ReturnShapes:
         if type(value) is cst.Name:
             return frozenset(shape for shape in SHAPES if (shape, value.value) in state)
         if type(value) is cst.IfExp:
-            return self.shapes(value.body, state, helpers) & self.shapes(value.orelse, state,
-                                                                         helpers)
-        if helpers and type(value) is cst.Call:
-            return self._helper_shapes(self_method_called(value))
+            return self.shapes(value.body, state, ctx) & self.shapes(value.orelse, state, ctx)
+        if type(value) is cst.Call:
+            helper = callee(self.driver, value)
+            if helper is not None:
+                inner = helper_ctx(value, helper, ctx or self.ctx_name)
+                return summary(self.driver, "return-shapes", (helper, inner), self._returns,
+                               frozenset(SHAPES))
         return frozenset()
 
-    def _effect(self, node: cst.CSTNode, state: State, helpers: bool = True) -> State:
+    def _returns(self, key: tuple[cst.FunctionDef, str]) -> frozenset[str]:
+        """The shapes every exit of a helper returns (none when it has no exit)."""
+        helper, ctx = key
+        found = [self.shapes(returned(e), e.state, ctx) for e in self._exits(helper, ctx)]
+        return frozenset.intersection(*found) if found else frozenset()
+
+    def _effect(self, node: cst.CSTNode, state: State, ctx: str) -> State:
         empty = {fact for fact in state if fact[0] == EMPTY_DICT}
         for call in calls_in(node) if empty else ():  # a method call on a dict may fill it
             func = call.func
@@ -60,22 +78,22 @@ class ReturnShapes:
                 state = state - {(EMPTY_DICT, func.value.value)}
         if type(node) is cst.Assign:
             for target in node.targets:
-                state = self._bind(target.target, node.value, state, helpers)
+                state = self._bind(target.target, node.value, state, ctx)
         elif type(node) is cst.AnnAssign and node.value is not None:
-            state = self._bind(node.target, node.value, state, helpers)
+            state = self._bind(node.target, node.value, state, ctx)
         elif type(node) in (cst.AugAssign, cst.Del):
-            state = self._bind(node.target, None, state, helpers)
+            state = self._bind(node.target, None, state, ctx)
         return state
 
     def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression | None, state: State,
-              helpers: bool) -> State:
+              ctx: str) -> State:
         if type(target) is cst.Name:
             kept = frozenset(fact for fact in state if fact[1] != target.value)
-            shapes = self.shapes(value, state, helpers) if value is not None else frozenset()
+            shapes = self.shapes(value, state, ctx) if value is not None else frozenset()
             return kept | {(shape, target.value) for shape in shapes}
         if type(target) in (cst.Tuple, cst.List):
             for element in target.elements:
-                state = self._bind(element.value, None, state, helpers)
+                state = self._bind(element.value, None, state, ctx)
             return state
         if type(target) is cst.Subscript and type(target.value) is cst.Name:
             name = target.value.value
@@ -83,18 +101,6 @@ class ReturnShapes:
             if subscript_key(target) == "df" and (DICT, name) in state:
                 state = state | {(DF_DICT, name)}
         return state
-
-    def _helper_shapes(self, name: str | None) -> frozenset[str]:
-        """The shapes every exit of helper ``name`` returns (none when it has no exit)."""
-        method = self.driver.method(name) if name and name != "run" else None
-        if method is None:
-            return frozenset()
-        if name not in self._helpers:
-            self._helpers[name] = frozenset()  # recursion guard
-            exits = Flow(lambda n, s: self._effect(n, s, helpers=False), self.ctx_name).run(method)
-            found = [self.shapes(returned(e), e.state, helpers=False) for e in exits]
-            self._helpers[name] = frozenset.intersection(*found) if found else frozenset()
-        return self._helpers[name]
 
 
 def returned(exit: Exit) -> cst.BaseExpression | None:

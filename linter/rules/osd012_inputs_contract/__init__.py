@@ -7,6 +7,7 @@ import libcst as cst
 from ....contract.targets import INPUT_PREFIX
 from ...analysis.categories import EXTRACTOR, with_article
 from ...analysis.drivers import DriverClass, inputs_name, literal_string, subscript_index
+from ...analysis.reach import callee, describe, placeholder_run, receiving
 from ...analysis.uses import (
     ARGUMENT,
     ATTRIBUTE,
@@ -19,7 +20,7 @@ from ...analysis.uses import (
     uses_of,
 )
 from ...engine.rule import Example, FileContext, Rule
-from .inputs_checks import InputsChecks, called_function, module_functions, receiving_parameter
+from .inputs_checks import InputsChecks
 
 READS = {SUBSCRIPT: "subscripts", ATTRIBUTE: "reads an attribute of", CALLED: "calls",
          ITERATED: "iterates over", MEMBERSHIP: "tests membership in", UNPACKED: "unpacks"}
@@ -27,16 +28,19 @@ READS = {SUBSCRIPT: "subscripts", ATTRIBUTE: "reads an attribute of", CALLED: "c
 
 class InputsContract(Rule):
     code = "OSD012"
+    skips_opaque_run = False  # it follows run into the function it delegates to
     message = "{problem}"
     explanation = """
 ## What it checks
 - **Extractors** must not read `inputs` at all: subscripting it, calling any of its
   methods (`.get`, `.items()`...), iterating over it, `"df" in inputs`, unpacking it,
-  in `run` and in the helpers `run` passes `inputs` to. One finding at `def run`, where
-  the catalogue places OSD012, counting the reads.
+  in `run` and in the helpers `run` passes `inputs` to (methods and functions of the
+  module, at any depth, under the name of the parameter that receives it). One finding
+  at `def run`, where the catalogue places OSD012, counting the reads.
 - **Writers and transformers** must check, on every path to a use of `inputs["df"]`
   or `inputs.get("df")`, that `inputs` is not None and holds `"df"`, raising a clear
-  error otherwise. The finding is reported once, at `def run`.
+  error otherwise, in `run` and in the helpers it passes `inputs` to, at any depth. The
+  finding is reported once, at `def run`, naming the helper when the use is in one.
 
 A check is an `if` whose body always raises (`if not inputs or "df" not in inputs:
 raise ValueError(...)`, also split in two: `if inputs is None: raise ...` then
@@ -53,8 +57,10 @@ Extractors get `inputs=None` ("MUST NOT require inputs"); reading it fails with
 
 ## Accepted
 - A check through a helper that raises: `self._require_df(inputs)` (or a function of
-  the same module), followed one level deep; its checks count when every exit of the
-  helper has made them. The helper's own uses of `inputs` are judged too.
+  the same module), followed to any depth (the check may sit in a helper of the helper);
+  its checks count when every exit of the helper has made them. The helpers' own uses of
+  `inputs` are judged too, under the checks made before the call. Recursion is
+  followed: a helper that calls itself makes its checks when every way out of it does.
 - Extractors may test `inputs` without reading it (`if inputs: raise ValueError(...)`,
   `inputs is None`) and pass it on to helpers that do not read it.
 - `(inputs or {}).get("df")` followed by a check of the result.
@@ -67,8 +73,9 @@ Extractors get `inputs=None` ("MUST NOT require inputs"); reading it fails with
   `if` check.
 
 ## Not followed
-Helpers of helpers, uses of `inputs` inside nested functions or lambdas, and other keys
-than `"df"`.
+Helpers of other modules or classes, `inputs` passed on inside a container or as
+`**kwargs`, uses of `inputs` inside nested functions or lambdas, and other keys than
+`"df"`.
 
 ## Example
 ```python
@@ -176,6 +183,56 @@ check is not demanded there. Extractors are judged as under `contract`.
                     frames[0].to_csv(config["path"], index=False)
                     return {}
         """, path="filesystem_csv_writer_driver.py", target="osiris-pipeline"),
+        Example("""
+            class CsvWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    self._prepare(step_id, inputs)
+                    inputs["df"].to_csv(config["path"], index=False)
+                    return {}
+
+                def _prepare(self, step_id, upstream):
+                    self._require_df(upstream, f"step {step_id}")
+
+                def _require_df(self, frames, where):
+                    if frames is None or "df" not in frames:
+                        raise ValueError(f"{where}: the csv writer needs inputs['df']")
+        """, path="csv_writer_driver.py"),
+        Example("""
+            class DedupTransformerDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    return _transform(config, inputs, ctx)
+
+
+            def _transform(config, inputs, ctx):
+                df = _frame(inputs).drop_duplicates(subset=config.get("keys"))
+                ctx.log_metric("rows_processed", len(df))
+                return {"df": df}
+
+
+            def _frame(inputs):
+                _require(inputs)
+                return inputs["df"]
+
+
+            def _require(inputs):
+                if not inputs or "df" not in inputs:
+                    raise ValueError("dedup needs inputs['df']")
+        """, path="dedup_transformer_driver.py"),
+        Example("""
+            class MergeWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    self._require(inputs, config.get("also", []))
+                    self._write(inputs["df"], config)
+                    return {}
+
+                def _require(self, inputs, also):
+                    if not inputs or "df" not in inputs:
+                        raise ValueError("the merge writer needs inputs['df']")
+                    if also:
+                        if also[0] not in inputs:
+                            raise ValueError(f"the merge writer needs inputs[{also[0]!r}]")
+                        self._require(inputs, also[1:])
+        """, path="merge_writer_driver.py"),
     ]
     INVALID = [
         Example("""
@@ -254,12 +311,55 @@ check is not demanded there. Extractors are judged as under `contract`.
                         raise ValueError("no input frame")
                     return {"df": inputs["df"].drop_duplicates()}
         """, path="dedup_transformer_driver.py", target="osiris-pipeline"),
+        Example("""
+            class CsvWriterDriver:
+                def run(self, step_id, config, inputs, ctx):  # expect: OSD012
+                    self._write(config, inputs)
+                    return {}
+
+                def _write(self, config, upstream):
+                    self._save(upstream, config["path"])
+
+                def _save(self, frames, path):
+                    frames["df"].to_csv(path, index=False)
+        """, path="csv_writer_driver.py"),
+        Example("""
+            class PosthogExtractorDriver:
+                def run(self, *, step_id, config, inputs=None, ctx=None):  # expect: OSD012
+                    return run(step_id=step_id, config=config, inputs=inputs, ctx=ctx)
+
+
+            def run(*, step_id, config, inputs, ctx):
+                since = _since(config, inputs)
+                return {"df": _fetch(config, since)}
+
+
+            def _since(config, state):
+                return state["state"].get("last_timestamp") or config["initial_since"]
+        """, path="posthog_extractor_driver.py", target="osiris-pipeline"),
+        Example("""
+            class JoinTransformerDriver:
+                def run(self, step_id, config, inputs, ctx):  # expect: OSD012
+                    self._ping(inputs, config.get("attempts", 3))
+                    return {"df": inputs["df"].merge(self._lookup(config), on=config["key"])}
+
+                def _ping(self, inputs, attempts):
+                    if attempts:
+                        self._pong(inputs, attempts - 1)
+
+                def _pong(self, frames, attempts):
+                    if frames is None:
+                        raise ValueError("join needs inputs")
+                    self._ping(frames, attempts)
+        """, path="join_transformer_driver.py"),
     ]
 
     def check_driver(self, driver: DriverClass, file: FileContext) -> None:
+        if placeholder_run(driver):
+            return
         name = inputs_name(driver.run)
         if driver.category == EXTRACTOR:
-            reads = [use for use in _uses(driver, file.module) if use.kind in READS]
+            reads = [use for use in _uses(driver) if use.kind in READS]
             if reads:
                 # At def run, as the catalogue places OSD012: a fact about the whole run.
                 kinds = ", ".join(dict.fromkeys(READS[use.kind] for use in reads))
@@ -270,7 +370,7 @@ check is not demanded there. Extractors are judged as under `contract`.
                     f"source named in config"))
             return
         if file.settings.facts.frames_by_step:
-            keys = [_frame_key(use) for use in _uses(driver, file.module)]
+            keys = [_frame_key(use) for use in _uses(driver)]
             if "df" in keys and BY_STEP not in keys:
                 file.report(self, driver.run.name, problem=(
                     f'run reads its frame only as {name}["df"], which osiris-pipeline never '
@@ -278,29 +378,41 @@ check is not demanded there. Extractors are judged as under `contract`.
                     f'take the frames whose keys start with "{INPUT_PREFIX}" (for key, df in '
                     f'{name}.items(): if key.startswith("{INPUT_PREFIX}"): ...)'))
             return
-        if InputsChecks(driver, file.module).unchecked():
+        unchecked = InputsChecks(driver).unchecked()
+        if unchecked:
+            first = unchecked[0]
+            where = "run uses" if first.function is driver.run else \
+                f"run passes {name} on to {describe(driver, first.function)}, which uses"
             file.report(self, driver.run.name, problem=(
-                f'run uses {name}["df"] before checking, on every path, that {name} is not None '
-                f'and holds "df"; {with_article(driver.category)} must raise a clear error '
-                f'first: if not {name} or "df" not in {name}: raise ValueError(...)'))
+                f'{where} {first.name}["df"] before checking, on every path, that {first.name} '
+                f'is not None and holds "df"; {with_article(driver.category)} must raise a '
+                f'clear error first: if not {name} or "df" not in {name}: raise ValueError(...)'))
 
 
-def _uses(driver: DriverClass, module: cst.Module) -> list[Use]:
-    """The uses of inputs in run, and in the helpers run passes inputs to (one level)."""
-    name = inputs_name(driver.run)
-    functions = module_functions(module)
+def _uses(driver: DriverClass) -> list[Use]:
+    """The uses of inputs in run, and in the helpers run passes inputs to, at any depth
+    (each function once per parameter that receives it)."""
+    pending = [(driver.run, inputs_name(driver.run))]
+    seen = set(pending)
     uses: list[Use] = []
-    helpers: dict[tuple[cst.FunctionDef, str], None] = {}
-    for use in uses_of(driver.run, {name}):
-        uses.append(use)
-        call = use.grandparent if use.kind == ARGUMENT else None
-        callee = called_function(call, driver, functions) if type(call) is cst.Call else None
-        parameter = receiving_parameter(call, callee[0], name, callee[1]) if callee else None
-        if parameter is not None:
-            helpers[(callee[0], parameter)] = None
-    for helper, parameter in helpers:
-        uses += uses_of(helper, {parameter})
+    for function, parameter in pending:  # grows while it is read
+        for use in _uses_in(driver, function, parameter):
+            uses.append(use)
+            call = use.grandparent if use.kind == ARGUMENT else None
+            helper = callee(driver, call) if type(call) is cst.Call else None
+            received = receiving(call, helper, parameter) if helper is not None else None
+            if received is not None and (helper, received) not in seen:
+                seen.add((helper, received))
+                pending.append((helper, received))
     return uses
+
+
+def _uses_in(driver: DriverClass, function: cst.FunctionDef, parameter: str) -> list[Use]:
+    """What ``function`` does to its ``parameter``, walked once per file (``driver.shared``)."""
+    key = ("uses", function, parameter)
+    if key not in driver.shared:
+        driver.shared[key] = list(uses_of(function, {parameter}))
+    return driver.shared[key]
 
 
 BY_STEP = "by step"  # a read that can find inputs["df_<step id>"]

@@ -7,14 +7,16 @@ to be checked. A check is the test of an ``if`` whose body always raises (the fa
 of the test being false hold after it) or whose ``else`` always raises (the facts of
 the test being true hold in its body); inside a test, ``and``/``or``/``if-else``
 evaluate their right side under what the left side established. A call that passes
-``inputs`` to a helper method of the class (or a function of the module) is followed
-one level deep: the helper's own uses are judged, and its checks count for the caller
-when every exit of the helper has them.
+``inputs`` to a helper of the module (a method through ``self``, a function by name,
+reach.callee) is followed to any depth: the helper's own uses are judged, under the
+checks that hold at the call, and its checks count for the caller when every exit of
+the helper has them (a summary per helper, parameter and checks at the call,
+reach.summary). A call of a helper that always raises, as a statement, ends its path.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass
 
 import libcst as cst
 
@@ -24,13 +26,12 @@ from ...analysis.drivers import (
     ctx_name,
     inputs_name,
     literal_string,
-    parameter_names,
     subscript_key,
 )
 from ...analysis.flow import Flow, State
-from ...analysis.metrics import self_method_called
 from ...analysis.names import assignment_targets, dotted
-from ...analysis.raising import always_raises
+from ...analysis.raising import always_raises, raising_call
+from ...analysis.reach import callee, helper_ctx, receiving, summary
 from ...analysis.statements import all_statements
 from ...analysis.walk import NESTED_SCOPES, children
 
@@ -38,86 +39,71 @@ NOT_NONE, HAS_DF, PROBED = "inputs-not-none", "inputs-has-df", "probed"
 CHECKED = frozenset({NOT_NONE, HAS_DF})
 
 
-def receiving_parameter(call: cst.Call, function: cst.FunctionDef, name: str,
-                        method: bool) -> str | None:
-    """The parameter of ``function`` that receives the variable ``name`` in ``call``."""
-    params = parameter_names(function)
-    is_static = any(dotted(d.decorator) == "staticmethod" for d in function.decorators)
-    positional = params[1:] if method and not is_static else params
-    index = 0
-    for arg in call.args:
-        if type(arg.value) is not cst.Name or arg.value.value != name or arg.star:
-            index += arg.keyword is None
-            continue
-        if arg.keyword is not None:
-            return arg.keyword.value if arg.keyword.value in params else None
-        return positional[index] if index < len(positional) else None
-    return None
+@dataclass(frozen=True)
+class Unchecked:
+    """A use of ``<name>["df"]`` with no check before it on some path."""
+    node: cst.CSTNode
+    function: cst.FunctionDef  # run, or the helper it sits in
+    name: str  # what that function calls inputs
 
 
-def called_function(call: cst.Call, driver: DriverClass,
-                    functions: Mapping[str, cst.FunctionDef]) -> tuple[cst.FunctionDef, bool] | None:
-    """(helper, is a method) for ``self.helper(...)`` or a module function ``helper(...)``."""
-    method = self_method_called(call)
-    if method is not None:
-        found = driver.method(method)
-        return (found, True) if found is not None and method != "run" else None
-    if type(call.func) is cst.Name and call.func.value in functions:
-        return functions[call.func.value], False
-    return None
+Summary = tuple[tuple[Unchecked, ...], frozenset[str]]
 
 
 class InputsChecks:
     """The uses of ``inputs["df"]``/``inputs.get("df")`` in ``run`` (and in the helpers it
-    passes ``inputs`` to) that no check precedes on some path."""
+    passes ``inputs`` to, at any depth) that no check precedes on some path."""
 
-    def __init__(self, driver: DriverClass, module: cst.Module) -> None:
+    def __init__(self, driver: DriverClass) -> None:
         self.driver = driver
-        self.functions = module_functions(module)
-        self.ctx_name = ctx_name(driver.run)
-        self._helpers: dict[tuple, tuple[list[cst.CSTNode], frozenset[str]]] = {}
 
-    def unchecked(self) -> list[cst.CSTNode]:
+    def unchecked(self) -> list[Unchecked]:
         run = self.driver.run
-        analysis = _Paths(self, run, inputs_name(run), follow_helpers=True)
-        Flow(analysis.effect, self.ctx_name).run(run)
-        return analysis.unchecked
+        analysis = _Paths(self, run, inputs_name(run), ctx_name(run))
+        Flow(analysis.effect, analysis.ctx, ends=self._raises).run(run)
+        return list(dict.fromkeys(analysis.unchecked))
 
-    def helper(self, function: cst.FunctionDef, name: str,
-               start: frozenset[str]) -> tuple[list[cst.CSTNode], frozenset[str]]:
-        """(unchecked uses in the helper, the checks that hold when it returns)."""
-        key = (function, name, start)
-        if key not in self._helpers:
-            self._helpers[key] = ([], frozenset())  # recursion guard
-            analysis = _Paths(self, function, name, follow_helpers=False)
-            exits = Flow(analysis.effect, self.ctx_name).run(function, start)
-            held = [e.state & CHECKED for e in exits]
-            self._helpers[key] = (analysis.unchecked,
-                                  frozenset.intersection(*held) if held else CHECKED)
-        return self._helpers[key]
+    def helper(self, function: cst.FunctionDef, name: str, ctx: str,
+               start: frozenset[str]) -> Summary:
+        """(unchecked uses in the helper and its own helpers, the checks that hold when it
+        returns), when it is called with ``inputs`` as ``name`` and ``start`` checked."""
+        return summary(self.driver, "inputs-checks", (function, name, ctx, start), self._summarise,
+                       ((), CHECKED))
+
+    def _raises(self, small: cst.BaseSmallStatement) -> bool:
+        return raising_call(small, self.driver)
+
+    def _summarise(self, key: tuple[cst.FunctionDef, str, str, frozenset[str]]) -> Summary:
+        function, name, ctx, start = key
+        analysis = _Paths(self, function, name, ctx)
+        exits = Flow(analysis.effect, ctx, ends=self._raises).run(function, start)
+        held = [e.state & CHECKED for e in exits]
+        return (tuple(dict.fromkeys(analysis.unchecked)),
+                frozenset.intersection(*held) if held else CHECKED)
 
 
 class _Paths:
     """The Flow effect for one function whose inputs parameter is ``name``."""
 
     def __init__(self, checks: InputsChecks, function: cst.FunctionDef, name: str,
-                 follow_helpers: bool) -> None:
+                 ctx: str) -> None:
         self.checks = checks
+        self.function = function
         self.name = name
-        self.follow_helpers = follow_helpers
-        self.unchecked: list[cst.CSTNode] = []
+        self.ctx = ctx
+        self.unchecked: list[Unchecked] = []
         self.guards = {node.test: node for node in all_statements(body_statements(function))
                        if type(node) is cst.If}
-        self.methods = checks.driver.methods
+        self.driver = checks.driver
 
     def effect(self, node: cst.CSTNode, state: State) -> State:
         guard = self.guards.get(node)
         if guard is not None:
             facts = self._scan(node, set(state), lenient=True)
-            if always_raises(guard.body.body, self.methods):
+            if always_raises(guard.body.body, self.driver):
                 facts |= self._implied(node, False, facts)
             elif type(guard.orelse) is cst.Else and always_raises(guard.orelse.body.body,
-                                                                      self.methods):
+                                                                      self.driver):
                 facts |= self._implied(node, True, facts)
             return frozenset(facts)
         if type(node) in (cst.Assign, cst.AnnAssign) and node.value is not None:
@@ -176,19 +162,16 @@ class _Paths:
 
     def _use(self, node: cst.CSTNode, facts: set, needed: frozenset[str] | set[str]) -> None:
         if not needed <= facts:
-            self.unchecked.append(node)
+            self.unchecked.append(Unchecked(node, self.function, self.name))
 
     def _helper_checks(self, call: cst.Call, facts: set) -> frozenset[str]:
-        if not self.follow_helpers:
-            return frozenset()
-        found = called_function(call, self.checks.driver, self.checks.functions)
-        if found is None:
-            return frozenset()
-        function, method = found
-        parameter = receiving_parameter(call, function, self.name, method)
+        helper = callee(self.driver, call)
+        parameter = receiving(call, helper, self.name) if helper is not None else None
         if parameter is None:
             return frozenset()
-        unchecked, checks = self.checks.helper(function, parameter, frozenset(facts & CHECKED))
+        unchecked, checks = self.checks.helper(helper, parameter,
+                                               helper_ctx(call, helper, self.ctx),
+                                               frozenset(facts & CHECKED))
         self.unchecked.extend(unchecked)
         return checks
 
@@ -271,7 +254,3 @@ def _is_name(node: cst.CSTNode, name: str) -> bool:
 
 def _is_none(node: cst.CSTNode) -> bool:
     return _is_name(node, "None")
-
-
-def module_functions(module: cst.Module) -> dict[str, cst.FunctionDef]:
-    return {s.name.value: s for s in module.body if type(s) is cst.FunctionDef}

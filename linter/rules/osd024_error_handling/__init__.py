@@ -6,9 +6,19 @@ from collections.abc import Iterator, Sequence
 
 import libcst as cst
 
-from ...analysis.drivers import DriverClass, body_statements, ctx_name
+from ...analysis.drivers import DriverClass, body_statements
 from ...analysis.names import dotted
+from ...analysis.pieces import EXCEPT, FINALLY
 from ...analysis.raising import always_raises
+from ...analysis.reach import (
+    ctx_names,
+    delegation,
+    describe,
+    helper_calls,
+    indexed_pieces,
+    placeholder_run,
+    reached_functions,
+)
 from ...analysis.statements import blocks_of
 from ...analysis.walk import NESTED_SCOPES, descendants
 from ...engine.rule import Example, FileContext, Rule
@@ -26,6 +36,7 @@ WANTED = {  # by whether the target's ctx has log_event
 
 class ErrorHandling(Rule):
     code = "OSD024"
+    skips_opaque_run = False  # it follows run into the functions it delegates to
     message = "{problem}; {wanted}"
     explanation = """
 ## What it checks
@@ -35,12 +46,19 @@ class ErrorHandling(Rule):
   handler of it through which an error can leave `run` (a broad one, or any with a
   `raise`) must emit `ctx.log_event("step_failed", {...})` with the keys `step_id`,
   `error` and `error_type`, and a broad one must then re-raise (`raise`,
-  `raise X from e`) on every path.
-- Anywhere in `run`: a bare `except:`, and an `except Exception`/`except BaseException`
-  that does not re-raise on every path (it swallows the step's failure, so no outer
-  handler sees it).
+  `raise X from e`) on every path. A `run` that hands all its work to a helper
+  (`return self._execute(...)`, or osiris-pipeline's `return run(step_id=step_id, ...)`
+  into a module function), at any depth, is judged by that helper's `try`.
+- Anywhere in `run` and in the helpers it reaches (methods through `self`, the module's
+  functions by name, at any depth): a bare `except:`. In `run` and the helpers it hands
+  all its work to, an `except Exception`/`except BaseException` that does not re-raise
+  on every path (it swallows the step's failure, so no outer handler sees it); in the
+  helpers below them, one that emits `step_failed` and still goes on. A broad handler
+  of such a helper that emits nothing is taken as the helper's own answer (a probe
+  answering False, a fallback to another channel) and not judged: whether that answer
+  loses data is beyond what the linter can tell.
 - A `run` without such a `try` at all, reported at `def run`; the other findings at
-  the `except` line, one per handler with all its problems.
+  the `except` line (in `run` or in the helper), one per handler with all its problems.
 
 ## Why
 The runner learns that a step failed, and why, from the `step_failed` event and the
@@ -50,8 +68,11 @@ type. A bare `except:` also catches `KeyboardInterrupt` and `SystemExit`.
 
 ## Accepted
 - The event guarded by `if ctx:` / `if ctx and hasattr(ctx, "log_event")`, emitted
-  inside a defensive `try`, or by a helper method that `run`'s handler calls (one level
-  deep); keys given as keywords (`ctx.log_event("step_failed", step_id=..., ...)`).
+  inside a defensive `try`, or by a helper that the handler calls (a method or a function
+  of the module, at any depth, under the name of the parameter that receives `ctx`);
+  keys given as keywords (`ctx.log_event("step_failed", step_id=..., ...)`). A helper
+  that always raises (`self._fail(ctx, e)`, itself or through its own helpers) counts as
+  the handler's `raise`.
 - Inner handlers that only clean up and re-raise, under an outer handler of `run` that
   logs the event.
 - Handlers of a narrower type that recover locally (`except ValueError:
@@ -60,11 +81,13 @@ type. A bare `except:` also catches `KeyboardInterrupt` and `SystemExit`.
 - Inner handlers of a narrower type that convert and re-raise
   (`raise ConfigError(...) from e`), under an outer handler that logs the event.
 - Best-effort cleanup inside a `finally` block or inside another handler
-  (`try: conn.rollback() except Exception: pass`): the step's own error still propagates.
+  (`try: conn.rollback() except Exception: pass`), also in a helper that only runs from
+  such places (`self._cleanup()` in `finally`): the step's own error still propagates.
 - A broad handler that retries the work inside a `try` whose handlers all raise: the
   step fails when the retry does.
-- A broad handler that keeps the error for a later `raise` of it
-  (`last_error = e` ... `raise last_error`), as retry loops do.
+- A broad handler that keeps the error for a later `raise` of it in the same function
+  (`last_error = e` ... `raise last_error`, or `raise RuntimeError(...) from last_error`),
+  as retry loops do.
 
 ## Decisions
 A narrow handler of the top-level `try` that recovers is accepted although the
@@ -76,8 +99,9 @@ by position, not by what the statements do: code before or after the top-level `
 not judged.
 
 ## Not followed
-Nested functions and lambdas defined in `run`, helper methods' own handlers, and
-helpers of helpers.
+Nested functions and lambdas defined in `run` or its helpers, helpers of other modules
+or classes, and a `run` that does part of its work itself and part in a helper: only a
+`run` whose whole body is the call of the helper hands its `try` to it.
 
 ## Example
 ```python
@@ -248,6 +272,90 @@ re-raise) and bare `except:` are still reported.
                     ctx.log_metric("rows_read", len(df))
                     return {"df": df}
         """, path="mysql_extractor_driver.py", target="osiris-pipeline"),
+        Example("""
+            import pandas as pd
+
+
+            class OrdersExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    return self._execute(step_id, config, ctx)
+
+                def _execute(self, step_id, config, context):
+                    return self._guarded(step_id, config, context)
+
+                def _guarded(self, step_id, config, events):
+                    conn = None
+                    try:
+                        conn = self._connect(config)
+                        df = pd.read_sql(config["query"], conn)
+                        events.log_metric("rows_read", len(df))
+                        return {"df": df}
+                    except Exception as e:
+                        self._fail(events, step_id, e)
+                    finally:
+                        self._close(conn)
+
+                def _fail(self, ctx, step_id, error):
+                    self._report(ctx, step_id, error)
+                    raise error
+
+                def _report(self, ctx, step_id, error):
+                    if ctx:
+                        ctx.log_event("step_failed", {"step_id": step_id, "error": str(error),
+                                                      "error_type": type(error).__name__})
+
+                def _close(self, conn):
+                    if conn is not None:
+                        self._quietly(conn.close)
+
+                def _quietly(self, close):
+                    try:
+                        close()
+                    except Exception:
+                        pass
+        """),
+        Example("""
+            import pandas as pd
+
+
+            class CsvExtractorDriver:
+                def run(self, *, step_id, config, inputs=None, ctx=None):
+                    return run(step_id=step_id, config=config, inputs=inputs, ctx=ctx)
+
+
+            def run(*, step_id, config, inputs, ctx):
+                try:
+                    df = pd.read_csv(config["path"])
+                    ctx.log_metric("rows_read", len(df))
+                    return {"df": df}
+                except Exception as e:
+                    _report_failure(ctx, step_id, e)
+                    raise
+
+
+            def _report_failure(ctx, step_id, error):
+                ctx.log_event("step_failed", {"step_id": step_id, "error": str(error),
+                                              "error_type": type(error).__name__})
+        """, path="csv_extractor_driver.py"),
+        Example("""
+            class RestExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    try:
+                        return {"df": self._fetch(config, config.get("pages", 1))}
+                    except Exception as e:
+                        ctx.log_event("step_failed", {"step_id": step_id, "error": str(e),
+                                                      "error_type": type(e).__name__})
+                        raise
+
+                def _fetch(self, config, pages):
+                    try:
+                        page = self._get(config["url"], pages)
+                    except TimeoutError as e:
+                        raise RuntimeError(f"page {pages} timed out") from e
+                    if pages > 1:
+                        return page + self._fetch(config, pages - 1)
+                    return page
+        """, path="rest_extractor_driver.py"),
     ]
     INVALID = [
         Example("""
@@ -343,59 +451,164 @@ re-raise) and bare `except:` are still reported.
                         df = None
                     return {"df": df}
         """, path="mysql_extractor_driver.py", target="osiris-pipeline"),
+        Example("""
+            import pandas as pd
+
+
+            class OrdersExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    return self._execute(step_id, config, ctx)
+
+                def _execute(self, step_id, config, context):
+                    return self._guarded(step_id, config, context)
+
+                def _guarded(self, step_id, config, events):
+                    try:
+                        df = pd.read_sql(config["query"], self._connect(config))
+                        events.log_metric("rows_read", len(df))
+                        return {"df": df}
+                    except Exception as e:  # expect: OSD024
+                        raise RuntimeError(f"orders extraction failed: {e}") from e
+        """),
+        Example("""
+            import logging
+
+            import pandas as pd
+
+            logger = logging.getLogger(__name__)
+
+
+            class PosthogExtractorDriver:
+                def run(self, *, step_id, config, inputs=None, ctx=None):
+                    return run(step_id=step_id, config=config, inputs=inputs, ctx=ctx)
+
+
+            def run(*, step_id, config, inputs, ctx):
+                try:
+                    rows = _fetch(config)
+                except Exception as e:  # expect: OSD024
+                    logger.error("[%s] fetch failed: %s", step_id, e)
+                    rows = []
+                ctx.log_metric("rows_read", len(rows))
+                return {"df": pd.DataFrame(rows)}
+
+
+            def _fetch(config):
+                try:
+                    return _pages(config)
+                except Exception:  # a helper's own answer: not judged (see the explanation)
+                    return []
+        """, path="posthog_extractor_driver.py", target="osiris-pipeline"),
+        Example("""
+            class RestExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    try:
+                        return {"df": self._fetch(config)}
+                    except Exception as e:  # expect: OSD024
+                        self._fail(ctx, step_id, e, retries=2)
+
+                def _fail(self, ctx, step_id, error, retries):
+                    if retries:
+                        return self._fail(ctx, step_id, error, retries - 1)
+                    ctx.log_event("step_failed", {"step_id": step_id, "error": str(error),
+                                                  "error_type": type(error).__name__})
+        """, path="rest_extractor_driver.py"),
     ]
 
     def check_driver(self, driver: DriverClass, file: FileContext) -> None:
+        if placeholder_run(driver):
+            return
         event = file.settings.facts.logs_events
         wanted = WANTED[event]
-        statements = body_statements(driver.run)
-        outer = _outer_trys(statements)
+        contexts = ctx_names(driver)
+        chain = delegation(driver)
+        outer = _outer_trys(body_statements(chain[-1]))
         broad = [t for t in outer if any(_is_broad(h) for h in t.handlers)]
         # Without the event to emit, run's own try has nothing to add: the runner records
         # the failed step from the exception run raises.
         wrapping = {h for t in (broad or outer) for h in t.handlers} if event else set()
         if not wrapping and event:
+            delegated = "" if len(chain) == 1 else \
+                f", which it delegates to {' -> '.join(describe(driver, f) for f in chain[1:])},"
             file.report(self, driver.run.name, wanted=wanted,
-                        problem="run's work is not inside a try that handles its errors")
-        raised_later = _RaisedNames(driver.run)
-        context = ctx_name(driver.run)
-        for handler, in_cleanup in _handlers(statements, in_cleanup=False):
-            raises = always_raises(handler.body.body, driver.methods)
-            problems = []
-            if handler.type is None:
-                problems.append("a bare except: also catches KeyboardInterrupt and SystemExit")
-            reports_failure = failure_event(handler.body.body, context, driver.methods) is not None
-            if handler in wrapping and (_is_broad(handler) or _may_raise(handler, driver)
-                                        or reports_failure):
-                problems += _logging_problems(handler, raises, context, driver)
-            elif _is_broad(handler) and not (raises or in_cleanup or _retries(handler, driver)
-                                             or _keeps_for_later(handler, raised_later)):
-                problems.append("this handler swallows the error, so nothing reports the "
-                                "step as failed")
-            if problems:
-                file.report(self, handler, problem="; ".join(problems), wanted=wanted)
+                        problem=f"run's work{delegated} is not inside a try that handles its "
+                                "errors")
+        for function, in_cleanup in _judged_functions(driver):
+            context = contexts.get(function, "ctx")
+            raised_later = _RaisedNames(function)
+            for handler, cleanup in _handlers(body_statements(function), in_cleanup):
+                problems = _problems(handler, cleanup, handler in wrapping, function, context,
+                                     raised_later, driver, function in chain)
+                if problems:
+                    file.report(self, handler, problem="; ".join(problems), wanted=wanted)
+
+
+def _problems(handler: cst.ExceptHandler, in_cleanup: bool, wraps_work: bool,
+              function: cst.FunctionDef, context: str, raised_later: _RaisedNames,
+              driver: DriverClass, holds_the_work: bool) -> list[str]:
+    """What is wrong with one handler of ``function`` (run, or a helper it reaches).
+    In run and the helpers run delegates to (``holds_the_work``) a broad handler that
+    goes on swallows the step's error; in a helper below them it may be a deliberate
+    answer (a probe answering False, a fallback), so it is judged only when it says the
+    step failed (step_failed) and still goes on."""
+    raises = always_raises(handler.body.body, driver)
+    problems = []
+    if handler.type is None:
+        problems.append("a bare except: also catches KeyboardInterrupt and SystemExit")
+    reports_failure = failure_event(handler.body.body, context, driver) is not None
+    if wraps_work and (_is_broad(handler) or _may_raise(handler, driver) or reports_failure):
+        problems += _logging_problems(handler, raises, context, driver, describe(driver, function))
+    elif _is_broad(handler) and (holds_the_work or reports_failure) and not (
+            raises or in_cleanup or _retries(handler, driver)
+            or _keeps_for_later(handler, raised_later)):
+        where = "" if function is driver.run else \
+            f" in {describe(driver, function)} (which run reaches)"
+        problems.append(f"this handler{where} emits step_failed, then swallows the error, so "
+                        "run goes on as if the step had worked" if reports_failure else
+                        f"this handler{where} swallows the error, so nothing reports the "
+                        "step as failed")
+    return problems
+
+
+def _judged_functions(driver: DriverClass) -> list[tuple[cst.FunctionDef, bool]]:
+    """``run`` and every helper it reaches, each with whether it only runs as cleanup: every
+    call of it sits in a ``finally`` block or an ``except`` handler, or in a helper that
+    only runs as cleanup (``self._cleanup()`` in ``finally``: its own handlers are
+    best-effort cleanup too)."""
+    working, seen = [driver.run], {driver.run}  # reached through a call outside cleanup code
+    for function in working:  # grows while it is read
+        calls = helper_calls(driver, function)
+        cleanup = {call for piece, in_piece in indexed_pieces(driver, function) if calls
+                   and any(part in (EXCEPT, FINALLY) for part, _ in piece.within)
+                   for call in in_piece}
+        for call, helper in calls:
+            if helper not in seen and call not in cleanup:
+                seen.add(helper)
+                working.append(helper)
+    return [(function, function not in seen) for function in reached_functions(driver)]
 
 
 def _logging_problems(handler: cst.ExceptHandler, raises: bool, context: str,
-                      driver: DriverClass) -> list[str]:
-    """What the handler of run's top-level try lacks."""
+                      driver: DriverClass, owner: str) -> list[str]:
+    """What the handler of the try around run's work lacks (``owner``'s try: run's, or
+    the helper's run delegates to)."""
     problems = []
-    event = failure_event(handler.body.body, context, driver.methods)
+    event = failure_event(handler.body.body, context, driver)
     if event is None:
-        problems.append("this handler of run's try does not emit the step_failed event")
+        problems.append(f"this handler of {owner}'s try does not emit the step_failed event")
     elif event.missing:
         problems.append(f"its step_failed event lacks {', '.join(map(repr, event.missing))}")
     if not raises and (_is_broad(handler) or event is not None):
         # A handler that reports the step as failed and then returns lets the runner
         # believe it succeeded: recovering is fine, reporting a failure and going on is not.
-        problems.append("this handler of run's try does not re-raise on every path")
+        problems.append(f"this handler of {owner}'s try does not re-raise on every path")
     return problems
 
 
 def _may_raise(handler: cst.ExceptHandler, driver: DriverClass) -> bool:
     """Some path through the handler raises: it does not just recover locally."""
     return any(type(node) is cst.Raise or (
-        type(node) is cst.SimpleStatementLine and always_raises([node], driver.methods))
+        type(node) is cst.SimpleStatementLine and always_raises([node], driver))
         for node in descendants(handler.body, stop=NESTED_SCOPES))
 
 
@@ -403,12 +616,13 @@ def _retries(handler: cst.ExceptHandler, driver: DriverClass) -> bool:
     """The handler tries the work again in a ``try`` whose handlers all raise: the step
     fails if the retry fails, and the error is not swallowed."""
     return any(type(node) in (cst.Try, cst.TryStar) and node.handlers and all(
-        always_raises(h.body.body, driver.methods) for h in node.handlers)
+        always_raises(h.body.body, driver) for h in node.handlers)
         for node in descendants(handler.body, stop=NESTED_SCOPES))
 
 
 def _outer_trys(statements: Sequence[cst.BaseStatement]) -> list[cst.Try | cst.TryStar]:
-    """The trys at run's top level, also inside top-level withs and handler-less trys."""
+    """The trys at a function's top level, also inside top-level withs and handler-less
+    trys."""
     found = []
     for statement in statements:
         if type(statement) in (cst.Try, cst.TryStar):
@@ -446,23 +660,26 @@ def _is_broad(handler: cst.ExceptHandler) -> bool:
 
 
 class _RaisedNames:
-    """Names raised somewhere in run (``raise last_error``), found the first time a
-    swallowing handler needs them."""
+    """Names raised somewhere in a function (``raise last_error``, or chained: ``raise
+    RuntimeError(...) from last_error``), found the first time a swallowing handler needs
+    them."""
 
-    def __init__(self, run: cst.FunctionDef) -> None:
-        self.run = run
+    def __init__(self, function: cst.FunctionDef) -> None:
+        self.function = function
         self._names: set[str] | None = None
 
     def __contains__(self, name: str) -> bool:
         if self._names is None:
-            self._names = {node.exc.value for node in descendants(self.run.body,
-                                                                   stop=NESTED_SCOPES)
-                           if type(node) is cst.Raise and type(node.exc) is cst.Name}
+            raises = [node for node in descendants(self.function.body, stop=NESTED_SCOPES)
+                      if type(node) is cst.Raise]
+            self._names = {raised.value for node in raises  # raise error / raise X from error
+                           for raised in (node.exc, node.cause and node.cause.item)
+                           if type(raised) is cst.Name}
         return name in self._names
 
 
 def _keeps_for_later(handler: cst.ExceptHandler, raised_later: _RaisedNames) -> bool:
-    """The handler stores the caught error in a name that run raises later."""
+    """The handler stores the caught error in a name that its function raises later."""
     if handler.name is None or type(handler.name.name) is not cst.Name:
         return False
     caught = handler.name.name.value

@@ -3,24 +3,26 @@
 
 The event counts when it is emitted before the block's first statement that always
 raises: directly, under a guard on ``ctx`` (``if ctx:``), inside a ``try`` (a defensive
-``try: ctx.log_event(...) except Exception: pass``), or in a helper method of the same
-class called there (one level deep). The payload's keys are read from a dict literal,
-``dict(...)`` keywords, a local name bound to a dict literal in the same block, and the
-keyword fields the runtime merges in (``log_event("step_failed", step_id=...)``). A
-payload the linter cannot see (built elsewhere) is trusted to hold them.
+``try: ctx.log_event(...) except Exception: pass``), or in a helper of the module called
+there (a method through ``self``, a function by name, reach.callee), whose own helpers
+are followed to any depth (a summary per helper, reach.summary). The payload's keys are
+read from a dict literal, ``dict(...)`` keywords, a local name bound to a dict literal in
+the same block, and the keyword fields the runtime merges in
+(``log_event("step_failed", step_id=...)``). A payload the linter cannot see (built
+elsewhere) is trusted to hold them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
 
-from ...analysis.drivers import body_statements, literal_string
+from ...analysis.drivers import DriverClass, body_statements, literal_string
 from ...analysis.flow import is_ctx_guard
-from ...analysis.metrics import self_method_called
 from ...analysis.raising import always_raises
+from ...analysis.reach import callee, helper_ctx, summary
 from ...analysis.walk import calls_in
 
 STEP_FAILED = "step_failed"
@@ -33,36 +35,47 @@ class FailureEvent:
 
 
 def failure_event(statements: Sequence[cst.BaseStatement], ctx_name: str,
-                  helpers: Mapping[str, cst.FunctionDef]) -> FailureEvent | None:
+                  driver: DriverClass) -> FailureEvent | None:
     """The step_failed event emitted by ``statements`` before they raise, if any; of
     several, the most complete one."""
-    events = list(_events(statements, ctx_name, helpers, {}))
-    return min(events, key=lambda e: len(e.missing)) if events else None
+    return _most_complete(_events(statements, ctx_name, driver, {}))
+
+
+def _most_complete(events: Iterable[FailureEvent | None]) -> FailureEvent | None:
+    found = [e for e in events if e is not None]
+    return min(found, key=lambda e: len(e.missing)) if found else None
+
+
+def _helper_event(driver: DriverClass, key: tuple[cst.FunctionDef, str]) -> FailureEvent | None:
+    """The event a helper emits before it raises (its context being ``key[1]``)."""
+    helper, ctx_name = key
+    return _most_complete(_events(body_statements(helper), ctx_name, driver, {}))
 
 
 def _events(statements: Sequence[cst.BaseStatement], ctx_name: str,
-            helpers: Mapping[str, cst.FunctionDef], bound: dict[str, cst.Dict]):
+            driver: DriverClass, bound: dict[str, cst.Dict]):
     for statement in statements:
         if type(statement) is cst.SimpleStatementLine:
             for small in statement.body:
                 _remember_dicts(small, bound)
-                yield from _events_in_calls(small, ctx_name, helpers, bound)
+                yield from _events_in_calls(small, ctx_name, driver, bound)
         elif type(statement) is cst.If and is_ctx_guard(statement.test, ctx_name):
-            yield from _events(statement.body.body, ctx_name, helpers, bound)
+            yield from _events(statement.body.body, ctx_name, driver, bound)
         elif type(statement) in (cst.Try, cst.TryStar, cst.With):
-            yield from _events(statement.body.body, ctx_name, helpers, bound)
-        if always_raises([statement], helpers):
+            yield from _events(statement.body.body, ctx_name, driver, bound)
+        if always_raises([statement], driver):
             return
 
 
 def _events_in_calls(small: cst.BaseSmallStatement, ctx_name: str,
-                     helpers: Mapping[str, cst.FunctionDef], bound: dict[str, cst.Dict]):
+                     driver: DriverClass, bound: dict[str, cst.Dict]):
     for call in calls_in(small):
         if _is_step_failed(call):
             yield FailureEvent(_missing_keys(call, bound))
-        helper = helpers.get(self_method_called(call) or "")
-        if helper is not None:  # one level deep: the helper's own helpers are not followed
-            yield from _events(body_statements(helper), "ctx", {}, {})
+        helper = callee(driver, call)
+        if helper is not None:
+            yield summary(driver, "failure-event", (helper, helper_ctx(call, helper, ctx_name)),
+                          lambda key: _helper_event(driver, key), None)
 
 
 def _is_step_failed(call: cst.Call) -> bool:

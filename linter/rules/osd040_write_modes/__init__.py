@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from ....contract.targets import Target
 from ...analysis.drivers import DriverClass
+from ...analysis.reach import placeholder_run
 from ...engine.rule import Example, FileContext, Rule
 from .write_modes import ALIASES, WriteModeAnalysis
 
 
 class WriteModes(Rule):
     code = "OSD040"
+    skips_opaque_run = False  # it follows run into the function it delegates to
     message = "{problem}; {wanted} wants writers to handle {field} {modes} (upsert by the " \
               "configured key columns) and to reject any other value with an error"
     explanation = """
 ## What it checks
 That a writer handles the three `write_mode` values of the contract, `"append"`,
 `"overwrite"` and `"upsert"`, rejects any other value with an error, and upserts by the
-configured key columns. In `run` and the helper methods it calls (one level deep):
+configured key columns. In `run` and the helpers it reaches (methods through `self`, the
+module's functions by name, at any depth):
 - each value must appear as a string literal compared with the configured mode
   (`mode == "append"`), matched against it (`case "append":`), used as a key of a dict
   that is indexed with it (`{"append": self._append, ...}[mode]`, `.get(mode)`), or
@@ -29,11 +32,12 @@ configured key columns. In `run` and the helper methods it calls (one level deep
   None: raise ...`, or `except KeyError: raise ...` around `table[mode]`;
 - the upsert branch (the `if` body, the `case` body, the method the dispatch entry names)
   must read the key columns: `primary_key`, `upsert_keys` or `key_columns`, from the
-  config, through a name bound from them, or in a helper method it calls.
+  config, through a name bound from them, or in a helper it calls (at any depth).
 
 The configured mode is `config["write_mode"]`, `config.get("write_mode", ...)`, an
 attribute `.write_mode`, any name bound from those (`mode = cfg.get("write_mode",
-"append").lower()`), and a helper's parameter that receives one of them.
+"append").lower()`), and a helper's parameter that receives one of them (from `run`, or
+from a helper that holds it, at any depth).
 
 One finding per writer, at `def run`, saying everything that is missing.
 
@@ -47,7 +51,8 @@ columns.
 - A dict dispatch guarded by a membership check that raises, and a `match` statement.
 - `"replace"`, the public Osiris specs' alias of `"overwrite"`, handled in addition to
   `"overwrite"` (`mode in ("overwrite", "replace")`). It never counts instead of it.
-- Validation and branches split between `run` and its helper methods.
+- Validation and branches split between `run` and its helpers, at any depth
+  (`run` -> `self._write(df, mode)` -> `_dispatch(df, mode)`), and recursive helpers.
 
 ## Decisions
 - Every OSD040 problem is reported at `def run`, as the catalogue says for OSD040, in one
@@ -57,15 +62,15 @@ columns.
   the value: it does not count as handling it.
 - An `assert mode in MODES` does not reject: assertions vanish under `python -O`.
 - An upsert branch that hands `config` to a function the linter cannot follow (imported,
-  module-level) is given the benefit of the doubt.
+  of another class) is given the benefit of the doubt.
 - Functions defined inside `run` (a `write_batch` closure passed to a retry helper) are
   `run`'s code; a mode `run` keeps on `self` (`self.mode = config["write_mode"]`) is the
-  mode in its helpers too.
+  mode in its helpers too (and what a helper keeps there, in the helpers it calls).
 - A dict that maps modes to other values (`{"append": "insert", "upsert": "upsert"}`)
   counts as a dispatch on the mode, but runs no code, so it is no upsert branch.
 
 ## Not followed
-Helpers of helpers, module-level functions, methods chosen by a computed name
+Helpers of other modules or classes, methods chosen by a computed name
 (`getattr(self, f"_write_{mode}")`), enums (`WriteMode(mode)`), and modes passed through
 containers or object attributes other than `.write_mode`.
 
@@ -96,6 +101,33 @@ the option (`configSchema.properties.write_mode` or `mode`), its `enum` gives th
 and a writer whose spec declares no such option has no mode to handle (no finding).
 """
     VALID = [
+        Example("""
+            from pathlib import Path
+
+
+            class CsvWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    rows = self._load(inputs["df"].copy(), config)
+                    ctx.log_metric("rows_written", rows)
+                    return {}
+
+                def _load(self, df, config):
+                    path = Path(config["path"])
+                    mode = config.get("write_mode", "append")
+                    if mode == "upsert" and path.exists():
+                        self._upsert(path, df, config)
+                    elif mode in ("append", "overwrite", "upsert"):  # a new file: no keys needed
+                        df.to_csv(path, index=False)
+                    else:
+                        raise ValueError(f"unsupported write_mode {mode!r}")
+                    return len(df)
+
+                def _upsert(self, path, df, config):
+                    self._merge_rows(path, df, list(config["primary_key"]))
+
+                def _merge_rows(self, path, df, keys):
+                    df.to_csv(path, index=False)
+        """, path="csv_writer_driver.py"),
         Example("""
             import psycopg
 
@@ -205,6 +237,81 @@ and a writer whose spec declares no such option has no mode to handle (no findin
                         self._append(inputs)
                     return {}
         """, path="mysql_writer_driver.py", target="osiris-pipeline"),
+        Example("""
+            class PostgresWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    mode = config.get("write_mode", "append")
+                    with self._connect(config) as conn:
+                        self._write(conn, inputs["df"], mode, config.get("primary_key"))
+                    return {}
+
+                def _write(self, conn, df, how, keys):
+                    with conn.transaction():
+                        self._dispatch(conn, df, how, keys)
+
+                def _dispatch(self, conn, df, mode, pk):
+                    if mode == "append":
+                        self._insert(conn, df)
+                    elif mode == "overwrite":
+                        conn.execute("TRUNCATE target")
+                        self._insert(conn, df)
+                    elif mode == "upsert":
+                        self._insert(conn, df, conflict=pk)
+                    else:
+                        raise ValueError(f"unsupported write_mode {mode!r}")
+        """, path="postgres_writer_driver.py"),
+        Example("""
+            class DuckdbWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    return _write_frame(inputs["df"], config)
+
+
+            def _write_frame(df, config):
+                con = _connect(config)
+                _apply(con, config.get("write_mode", "append"), config)
+                return {}
+
+
+            def _apply(con, mode, config):
+                match mode:
+                    case "append":
+                        con.execute("INSERT INTO target SELECT * FROM df")
+                    case "overwrite":
+                        con.execute("CREATE OR REPLACE TABLE target AS SELECT * FROM df")
+                    case "upsert":
+                        _merge(con, config)
+                    case _:
+                        raise ValueError(f"unknown write_mode {mode!r}")
+
+
+            def _merge(con, config):
+                keys = ", ".join(config["key_columns"])
+                con.execute(f"INSERT INTO target SELECT * FROM df ON CONFLICT ({keys}) DO NOTHING")
+        """, path="duckdb_writer_driver.py"),
+        Example("""
+            class SqliteWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    self._write(inputs["df"], config["write_mode"], config, attempts=3)
+                    return {}
+
+                def _write(self, df, mode, config, attempts):
+                    try:
+                        self._apply(df, mode, config)
+                    except TimeoutError:
+                        if attempts <= 1:
+                            raise
+                        self._write(df, mode, config, attempts - 1)
+
+                def _apply(self, df, mode, config):
+                    if mode not in ("append", "overwrite", "upsert"):
+                        raise ValueError(f"unsupported write_mode {mode!r}")
+                    if mode == "upsert":
+                        self._upsert(df, config["upsert_keys"])
+                    elif mode == "overwrite":
+                        self._replace(df)
+                    elif mode == "append":
+                        self._append(df)
+        """, path="sqlite_writer_driver.py"),
     ]
     INVALID = [
         Example("""
@@ -284,9 +391,73 @@ and a writer whose spec declares no such option has no mode to handle (no findin
                         raise ValueError(f"unsupported mode {mode!r}")
                     return {}
         """, path="mysql_writer_driver.py", target="osiris-pipeline"),
+        Example("""
+            class PostgresWriterDriver:
+                def run(self, step_id, config, inputs, ctx):  # expect: OSD040
+                    with self._connect(config) as conn:
+                        self._write(conn, inputs["df"], config)
+                    return {}
+
+                def _write(self, conn, df, config):
+                    self._dispatch(conn, df, config["write_mode"])
+
+                def _dispatch(self, conn, df, mode):
+                    if mode == "append":
+                        self._insert(conn, df)
+                    elif mode == "overwrite":
+                        conn.execute("TRUNCATE target")
+                        self._insert(conn, df)
+                    elif mode == "upsert":
+                        self._insert(conn, df, on_conflict="update")
+        """, path="postgres_writer_driver.py"),
+        Example("""
+            class DuckdbWriterDriver:
+                def run(self, step_id, config, inputs, ctx):  # expect: OSD040
+                    return _write_frame(inputs["df"], config)
+
+
+            def _write_frame(df, config):
+                _apply(_connect(config), config.get("write_mode", "append"))
+                return {}
+
+
+            def _apply(con, mode):
+                if mode == "append":
+                    con.execute("INSERT INTO target SELECT * FROM df")
+                elif mode == "overwrite":
+                    con.execute("CREATE OR REPLACE TABLE target AS SELECT * FROM df")
+                else:
+                    raise ValueError(f"unsupported write_mode {mode!r}")
+        """, path="duckdb_writer_driver.py"),
+        Example("""
+            class SqliteWriterDriver:
+                def run(self, step_id, config, inputs, ctx):  # expect: OSD040
+                    self._write(inputs["df"], config.get("write_mode", "append"), attempts=3)
+                    return {}
+
+                def _write(self, df, mode, attempts):
+                    try:
+                        self._apply(df, mode)
+                    except TimeoutError:
+                        if attempts > 1:
+                            self._retry(df, mode, attempts - 1)
+
+                def _retry(self, df, mode, attempts):
+                    self._write(df, mode, attempts)
+
+                def _apply(self, df, mode):
+                    if mode == "append":
+                        self._append(df)
+                    elif mode == "overwrite":
+                        self._replace(df)
+                    elif mode == "upsert":
+                        self._upsert(df, keys=self._key_columns)
+        """, path="sqlite_writer_driver.py"),
     ]
 
     def check_driver(self, driver: DriverClass, file: FileContext) -> None:
+        if placeholder_run(driver):
+            return
         facts = file.settings.facts
         modes, wanted = facts.write_modes, "the contract"
         if facts.target is not Target.CONTRACT:
@@ -313,7 +484,9 @@ and a writer whose spec declares no such option has no mode to handle (no findin
             if not handling.rejects:
                 problems.append(f"does not reject other {field} values with an error")
             if handling.keyless_upsert:
-                problems.append("upserts without reading the configured key columns "
+                helpers = sorted(handling.keyless_upsert - {"run"})
+                where = f" (in {', '.join(helpers)}, which run reaches)" if helpers else ""
+                problems.append(f"upserts{where} without reading the configured key columns "
                                 "(primary_key, upsert_keys or key_columns)")
         if problems:
             listed = ", ".join(f'"{m}"' for m in modes[:-1]) + f' and "{modes[-1]}"'

@@ -3,8 +3,11 @@ values it compares with, matches against, dispatches on or lists in a membership
 guarding their own path; whether it rejects any other value with an error; and whether
 its upsert branch reads the configured key columns.
 
-``run`` and the helper methods it calls (one level deep) are read. A helper parameter
-that receives the mode (or the key columns) from ``run`` holds it in the helper too.
+``run`` and the helpers it reaches (methods through ``self``, the module's functions by
+name, at any depth: reach.py) are read, each into a summary of its handling and its
+helpers' (reach.summary), per the parameters that receive the mode and the key columns:
+a helper parameter that receives the mode (or the key columns) from its caller holds it
+in the helper too, and so does what the caller keeps on ``self``.
 """
 
 from __future__ import annotations
@@ -24,8 +27,15 @@ from ...analysis.drivers import (
     subscript_index,
 )
 from ...analysis.names import dotted
-from ...analysis.reach import arguments_by_parameter, helper_calls
-from ...analysis.resources import called_name, is_self_method
+from ...analysis.reach import (
+    arguments_by_parameter,
+    callee,
+    describe,
+    helper_calls,
+    self_method_called,
+    summary,
+)
+from ...analysis.resources import called_name
 from ...analysis.walk import descendants
 
 ALIASES = {"replace": "overwrite"}  # the contract's: accepted beside its mode, never instead
@@ -40,7 +50,13 @@ _COLLECTIONS = frozenset({"tuple", "list", "set", "frozenset"})
 class ModeHandling:
     handled: set[str] = field(default_factory=set)
     rejects: bool = False
-    keyless_upsert: bool = False  # an upsert branch never reads the key columns
+    # The functions (run, a helper) with an upsert branch that never reads the key columns.
+    keyless_upsert: set[str] = field(default_factory=set)
+
+    def add(self, other: ModeHandling) -> None:
+        self.handled |= other.handled
+        self.rejects |= other.rejects
+        self.keyless_upsert |= other.keyless_upsert
 
 
 class WriteModeAnalysis:
@@ -52,23 +68,40 @@ class WriteModeAnalysis:
         self.config_names = {"config", "cfg", *parameter_names(driver.run)[2:3]}
 
     def handling(self) -> ModeHandling:
+        return self._handling(self.driver.run, frozenset(), frozenset())
+
+    def _handling(self, function: cst.FunctionDef, modes: frozenset[str],
+                  keys: frozenset[str]) -> ModeHandling:
+        """What ``function`` and the helpers it reaches handle, ``modes`` and ``keys`` being
+        the names that hold the mode and the key columns when it is called."""
+        return summary(self.driver, ("write-modes", self.mode_fields), (function, modes, keys),
+                       self._collect, ModeHandling())
+
+    def _collect(self, key: tuple[cst.FunctionDef, frozenset[str], frozenset[str]]) -> ModeHandling:
+        function, modes, keys = key
         result = ModeHandling()
-        run = _Function(self, self.driver.run, set(), set())
-        run.collect(result)
-        # What run keeps on ``self`` (``self.mode = config["write_mode"]``) its helpers see too.
-        on_self = ({n for n in run.mode_names if n.startswith("self.")},
-                   {n for n in run.key_names if n.startswith("self.")})
-        seeds: dict[cst.FunctionDef, tuple[set[str], set[str]]] = {}
-        for call, method in helper_calls(self.driver, self.driver.run):
-            modes, keys = seeds.setdefault(method, (set(on_self[0]), set(on_self[1])))
-            for parameter, argument in arguments_by_parameter(call, method).items():
-                if run.is_mode(argument):
-                    modes.add(parameter)
-                if run.mentions_keys(argument):
-                    keys.add(parameter)
-        for method, (modes, keys) in seeds.items():
-            _Function(self, method, modes, keys).collect(result)
+        reader = _Function(self, function, set(modes), set(keys))
+        reader.collect(result)
+        # What a function keeps on ``self`` (``self.mode = config["write_mode"]``) the
+        # helpers it calls see too.
+        on_self = ({n for n in reader.mode_names if n.startswith("self.")},
+                   {n for n in reader.key_names if n.startswith("self.")})
+        for call, helper in helper_calls(self.driver, function):
+            helper_modes, helper_keys = set(on_self[0]), set(on_self[1])
+            for parameter, argument in arguments_by_parameter(call, helper).items():
+                if reader.is_mode(argument):
+                    helper_modes.add(parameter)
+                if reader.mentions_keys(argument):
+                    helper_keys.add(parameter)
+            result.add(self._handling(helper, frozenset(helper_modes), frozenset(helper_keys)))
         return result
+
+    def reads_keys(self, helper: cst.FunctionDef) -> bool:
+        """Whether running ``helper`` reads the configured key columns (its helpers too)."""
+        return summary(self.driver, "reads-keys", helper, self._reads_keys, False)
+
+    def _reads_keys(self, helper: cst.FunctionDef) -> bool:
+        return _Function(self, helper, set(), set()).reads_keys(body_statements(helper))
 
     def constant(self, name: str, in_class: bool) -> cst.BaseExpression | None:
         """The value of a class attribute (``self.X``) or a module-level ``X = ...``."""
@@ -149,39 +182,38 @@ class _Function:
     def _mentions_keys(top: cst.CSTNode, key_names: set[str]) -> bool:
         return any(_is_key(node, key_names) for node in (top, *descendants(top)))
 
-    def reads_keys(self, nodes: Iterable[cst.CSTNode], depth: int = 1) -> bool:
+    def reads_keys(self, nodes: Iterable[cst.CSTNode]) -> bool:
         """Whether evaluating ``nodes`` reads the configured key columns: it mentions them,
-        calls a helper method (``depth`` levels) that does, or hands ``config`` to a call
-        that cannot be followed."""
+        calls a helper that does (at any depth), or hands ``config`` to a call that cannot
+        be followed."""
         for top in nodes:
             for node in (top, *descendants(top)):
                 if _is_key(node, self.key_names) or type(node) is cst.Call \
-                        and self._call_reads_keys(node, depth):
+                        and self._call_reads_keys(node):
                     return True
         return False
 
-    def _call_reads_keys(self, call: cst.Call, depth: int) -> bool:
-        if is_self_method(call):
-            method = self.analysis.driver.method(called_name(call) or "")
-            return method is not None and depth > 0 and self._method_reads_keys(method, depth - 1)
+    def _call_reads_keys(self, call: cst.Call) -> bool:
+        helper = callee(self.analysis.driver, call)
+        if helper is not None:
+            return self.analysis.reads_keys(helper)
+        if self_method_called(call) is not None:
+            return False  # a method the class does not define (inherited, or run)
         config_names = self.analysis.config_names
         return any(dotted(a.value) in config_names for a in call.args)
-
-    def _method_reads_keys(self, method: cst.FunctionDef, depth: int) -> bool:
-        reader = self if method is self.function else _Function(self.analysis, method, set(), set())
-        return reader.reads_keys(body_statements(method), depth)
 
     # -- collecting the handling ---------------------------------------------------------
 
     def collect(self, result: ModeHandling) -> None:
         refusals = set()
+        self._upsert_reads: list[bool] = []  # one per upsert branch: reads the keys
         for node in self.nodes:
             if type(node) not in _COLLECTED:  # most nodes (ABC isinstance is slow)
                 continue
             if type(node) is cst.If:
                 refusals |= self._if(node, result)
             elif type(node) is cst.IfExp and UPSERT in self._tested_modes(node.test):
-                self._upsert_branch([node.test, node.body], result)
+                self._upsert_branch([node.test, node.body])
             elif type(node) is cst.Match and self.is_mode(node.subject):
                 self._match(node, result)
             elif type(node) in (cst.Subscript, cst.Call):
@@ -193,6 +225,10 @@ class _Function:
         for node in self.nodes:
             if type(node) is cst.Comparison and node not in refusals:
                 result.handled |= self._compared_modes(node, guarded=lambda n: n in self._guarded)
+        # One upsert branch reading the keys is enough: another may write a target that
+        # does not exist yet (``elif mode in ("append", "upsert"):`` creating it).
+        if self._upsert_reads and not any(self._upsert_reads):
+            result.keyless_upsert.add(describe(self.analysis.driver, self.function))
 
     def _if(self, node: cst.If, result: ModeHandling) -> set[cst.Comparison]:
         """Record the ``if``'s branches; return its test when it only refuses its modes
@@ -205,7 +241,7 @@ class _Function:
         if tested and raises and type(node.test) is cst.Comparison:
             return {node.test}
         if UPSERT in tested and not raises:
-            self._upsert_branch([node.test, node.body], result)
+            self._upsert_branch([node.test, node.body])
         return set()
 
     def _match(self, node: cst.Match, result: ModeHandling) -> None:
@@ -215,7 +251,7 @@ class _Function:
                 result.rejects = True
             result.handled |= values
             if UPSERT in values:
-                self._upsert_branch([case.body, *([case.guard] if case.guard else [])], result)
+                self._upsert_branch([case.body, *([case.guard] if case.guard else [])])
 
     def _dispatch(self, node: cst.Subscript | cst.Call, result: ModeHandling) -> None:
         table = self._dispatch_of(node)
@@ -228,20 +264,23 @@ class _Function:
             result.handled.add(key)
             code = self._dispatched_code(element.value)
             if key == UPSERT and code is not None:
-                self._upsert_branch([code], result)
+                self._upsert_branch([code])
 
     def _dispatched_code(self, value: cst.BaseExpression) -> cst.CSTNode | None:
-        """What a dispatch entry runs: a method (``self._upsert`` or ``"_upsert"``), else the
-        value itself; None for a value that runs nothing (``{"append": "insert"}`` maps modes)."""
+        """What a dispatch entry runs: a method (``self._upsert`` or ``"_upsert"``) or a
+        function of the module (``_upsert``), else the value itself; None for a value that
+        runs nothing (``{"append": "insert"}`` maps modes)."""
         text = literal_string(value)
-        method = self.analysis.driver.method(text or (dotted(value) or "").removeprefix("self."))
-        if method is not None:
-            return method.body
+        driver = self.analysis.driver
+        name = dotted(value) or ""
+        function = driver.method(text or name.removeprefix("self.")) or (
+            driver.functions.get(name) if type(value) is cst.Name else None)
+        if function is not None:
+            return function.body
         return None if text is not None or type(value) in (cst.Integer, cst.Float) else value
 
-    def _upsert_branch(self, code: list[cst.CSTNode], result: ModeHandling) -> None:
-        if not self.reads_keys(code):
-            result.keyless_upsert = True
+    def _upsert_branch(self, code: list[cst.CSTNode]) -> None:
+        self._upsert_reads.append(self.reads_keys(code))
 
     # -- tests on the mode ----------------------------------------------------------------
 
