@@ -29,6 +29,25 @@ def module_path(node: cst.BaseExpression | cst.ImportFrom) -> str:
     return dotted(node) or ""
 
 
+def imported(node: cst.Import | cst.ImportFrom) -> list[tuple[str, str, cst.ImportAlias]]:
+    """(local name, qualified name, alias) of each name an import binds: ``import
+    pandas as pd`` binds ``pd`` to ``pandas``, ``import os.path`` binds ``os`` to ``os``,
+    ``from .base import Base`` binds ``Base`` to ``.base.Base``; ``*`` binds none."""
+    if type(node) is cst.Import:
+        found = []
+        for alias in node.names:
+            full = module_path(alias.name)
+            local = alias.asname.name.value if alias.asname else full.split(".")[0]
+            found.append((local, full if alias.asname else local, alias))
+        return found
+    if type(node.names) is cst.ImportStar:
+        return []
+    base = module_path(node)
+    joiner = "" if base.endswith(".") else "."
+    return [(alias.asname.name.value if alias.asname else dotted(alias.name) or "",
+             f"{base}{joiner}{dotted(alias.name) or ''}", alias) for alias in node.names]
+
+
 class ImportMap:
     """Local names bound by imports, mapped to what they import:
     ``import pandas as pd`` gives ``pd -> pandas``; ``from sys import stdout``
@@ -38,18 +57,8 @@ class ImportMap:
         self.names: dict[str, str] = {}
 
     def add(self, node: cst.Import | cst.ImportFrom) -> None:
-        if type(node) is cst.Import:
-            for alias in node.names:
-                full = module_path(alias.name)
-                local = alias.asname.name.value if alias.asname else full.split(".")[0]
-                self.names[local] = full if alias.asname else local
-        elif type(node.names) is not cst.ImportStar:
-            base = module_path(node)
-            for alias in node.names:
-                name = dotted(alias.name) or ""
-                local = alias.asname.name.value if alias.asname else name
-                joiner = "" if base.endswith(".") else "."
-                self.names[local] = f"{base}{joiner}{name}"
+        for local, qualified, _ in imported(node):
+            self.names[local] = qualified
 
     def qualify(self, node: cst.BaseExpression) -> str | None:
         """``sys.stdout.write`` for ``stdout.write`` after ``from sys import stdout``."""

@@ -13,7 +13,6 @@ import dataclasses
 import typing
 from collections.abc import Callable
 from itertools import repeat
-from typing import Any
 
 import libcst as cst
 
@@ -97,24 +96,10 @@ _BELOW: dict[tuple[int, tuple[type, ...]], tuple[cst.CSTNode, list[cst.CSTNode]]
 _CALLS: dict[int, tuple[cst.CSTNode, list[cst.Call]]] = {}
 
 
-_REMEMBERED: dict[tuple[int, Callable], tuple[cst.CSTNode, Any]] = {}
-
-
 def forget_file() -> None:
     _BELOW.clear()
     _CALLS.clear()
     _OF_TYPES.clear()
-    _REMEMBERED.clear()
-
-
-def remembered(node: cst.CSTNode, compute: Callable[[Any], Any]) -> Any:
-    """``compute(node)``, computed once per node and file: what a rule asks again for
-    every call it visits (the names a scope binds, ...) stays linear in the file."""
-    key = (id(node), compute)
-    entry = _REMEMBERED.get(key)
-    if entry is None or entry[0] is not node:
-        entry = _REMEMBERED[key] = (node, compute(node))
-    return entry[1]
 
 
 def descendants(node: cst.CSTNode, stop: tuple[type, ...] = ()) -> list[cst.CSTNode]:

@@ -15,6 +15,7 @@ import re
 import textwrap
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ...contract.rules import BY_CODE, CATEGORIES, ContractRule
@@ -23,6 +24,7 @@ from ..analysis.categories import ALL
 if TYPE_CHECKING:
     import libcst as cst
 
+    from ..analysis.bindings import SemanticModel
     from ..analysis.drivers import DriverClass, RegistrationCall
     from ..analysis.names import ImportMap
     from .findings import Fix
@@ -84,6 +86,13 @@ class FileContext:
     reports: list[Report] = field(default_factory=list)
     # During ``visit``: the nodes from the module down to the visited node's parent.
     ancestors: list[Any] = field(default_factory=list)
+
+    @cached_property
+    def bindings(self) -> SemanticModel:
+        """The file's scopes and bindings (analysis/bindings.py): built when a rule
+        first asks, then shared by every rule; a file no rule asks about pays nothing."""
+        from ..analysis.bindings import SemanticModel
+        return SemanticModel(self.module)
 
     def report(self, rule: Rule, node: Any, fix: Fix | None = None, **details: Any) -> None:
         self.reports.append(Report(rule, node, rule.message.format(**details), fix))

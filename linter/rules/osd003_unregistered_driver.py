@@ -8,6 +8,15 @@ from pathlib import PurePosixPath
 import libcst as cst
 
 from ...contract.targets import Target
+from ..analysis.bindings import (
+    ANNOTATION,
+    ASSIGNMENT,
+    CLASS,
+    FUNCTION,
+    IMPORT,
+    Binding,
+    SemanticModel,
+)
 from ..analysis.drivers import methods_of
 from ..analysis.walk import descendants
 from ..engine.files import relative_to
@@ -244,10 +253,14 @@ Registrations in code do not count there, and no fix is offered.
             f'DriverRegistry.register("{report.fix_key}", {target.name.value}())\n'
         ).with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
         needed = {"DriverRegistry", target.name.value, *_init_names(target)}
-        after = max([report.statement, *(i for i, s in enumerate(module.body)
-                                         if _binds(s) & needed)])
+        bound = _top_level_bindings(module)
+        index = {id(statement): i for i, statement in enumerate(module.body)}
+        after = max([report.statement, *(index[id(b.statement)] for name in needed
+                                         for b in bound.get(name, ()))])
         edits: dict = {}
-        if not _imports_registry(module):
+        if not any(type(b.statement.body[0]) is cst.ImportFrom
+                   for b in bound.get("DriverRegistry", ())
+                   if type(b.statement) is cst.SimpleStatementLine):
             statement = cst.parse_statement("from osiris.core.driver import DriverRegistry\n")
             anchor = _import_anchor(module, report.statement)
             if anchor is None:  # nothing above the class: the import goes first
@@ -304,24 +317,21 @@ def _init_names(node: cst.ClassDef) -> set[str]:
     return {n.value for n in descendants(init) if type(n) is cst.Name} if init else set()
 
 
-def _binds(statement: cst.CSTNode) -> set[str]:
-    """The names a top-level statement binds: imports, definitions, assignments."""
-    if type(statement) in (cst.ClassDef, cst.FunctionDef):
-        return {statement.name.value}
-    bound: set[str] = set()
-    for small in statement.body if type(statement) is cst.SimpleStatementLine else ():
-        if type(small) in (cst.Import, cst.ImportFrom) and type(small.names) is not cst.ImportStar:
-            bound |= {(a.evaluated_alias or a.evaluated_name).split(".")[0] for a in small.names}
-        elif type(small) is cst.Assign:
-            bound |= {t.target.value for t in small.targets if type(t.target) is cst.Name}
-        elif type(small) is cst.AnnAssign and type(small.target) is cst.Name:
-            bound.add(small.target.value)
-    return bound
+# The top-level statements whose bindings the fix places the registration below.
+_BINDING_STATEMENTS = (cst.SimpleStatementLine, cst.ClassDef, cst.FunctionDef)
+_BINDING_KINDS = frozenset({IMPORT, FUNCTION, CLASS, ASSIGNMENT, ANNOTATION})
 
 
-def _imports_registry(module: cst.Module) -> bool:
-    return any("DriverRegistry" in _binds(s) for s in module.body
-               if type(s) is cst.SimpleStatementLine and type(s.body[0]) is cst.ImportFrom)
+def _top_level_bindings(module: cst.Module) -> dict[str, list[Binding]]:
+    """The module's bindings by imports, definitions and ``NAME = ...`` / ``NAME: T``
+    statements of its top level."""
+    found: dict[str, list[Binding]] = {}
+    for name, bindings in SemanticModel(module).global_scope.bindings.items():
+        for binding in bindings:
+            if type(binding.statement) in _BINDING_STATEMENTS and binding.kind in _BINDING_KINDS \
+                    and not binding.unpacked:
+                found.setdefault(name, []).append(binding)
+    return found
 
 
 def _import_anchor(module: cst.Module, before: int) -> cst.CSTNode | None:

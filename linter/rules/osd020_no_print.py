@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..analysis.bindings import Scope
 from ..analysis.drivers import literal_string
-from ..analysis.names import dotted
-from ..analysis.walk import remembered
 from ..engine.findings import Fix
 from ..engine.rule import Example, FileContext, Rule
 
@@ -23,6 +22,9 @@ BUILTIN_PRINT = "builtins.print"
 # Where logging.basicConfig sends records when given none of these: sys.stderr.
 LOGGING_DESTINATIONS = ("stream", "filename", "handlers")
 DESCRIPTORS = {"1": "sys.stdout", "2": "sys.stderr"}
+# The calls this rule looks at (what they write to is read from their arguments).
+WATCHED = frozenset({"print", BUILTIN_PRINT, *STREAM_WRITES, *PPRINTS, *TRACEBACK_PRINTS,
+                     "logging.basicConfig", "logging.StreamHandler", "os.write"})
 
 
 INSTEAD = {True: "use ctx.log_event(...) instead",  # by whether the target's ctx has log_event
@@ -56,8 +58,11 @@ a pipeline's output on stdout is often another program's input, and stray lines 
 it, while events are structured, masked and kept with the run.
 
 ## Accepted
-`print` that is a local name not bound to the builtin (a parameter of any kind, a local
-or module-level function called `print`, or an import of another `print`), and
+Names that are not the builtin or the module where the call is, by Python's scoping (the
+function, the functions around it, the module; not a class body around a method):
+`print` bound to something else (a parameter of any kind, an assignment, a loop
+variable, a local or module-level function called `print`, an import of another
+`print`), and `sys`, `stdout`, `stderr`... that are parameters or locals; and
 `print(..., file=f)`, `pprint(..., stream=f)`, `traceback.print_exc(file=f)` to a stream
 that is not `sys.stdout` or `sys.stderr`.
 
@@ -146,6 +151,32 @@ Under `osiris-pipeline` the context has no `log_event`: the message points to a
             def main():
                 print("exported", sys.argv[1])  # a command-line script: no driver here
         """, path="scripts/report.py"),
+        Example("""
+            import logging
+            from sys import stderr
+
+            logger = logging.getLogger(__name__)
+
+
+            def warn(message, stderr):
+                stderr.write(message + "\\n")  # the stream the caller hands in
+
+
+            def report(rows, quiet):
+                if quiet:
+                    print = logger.debug
+                else:
+                    print = logger.info
+                print("%d rows", len(rows))
+
+
+            class EventsWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    with open(config["path"], "w") as out:
+                        warn("writing", out)
+                        report(inputs["df"], config.get("quiet", False))
+                    return {}
+        """, path="events_writer_driver.py"),
     ]
     INVALID = [
         Example("""
@@ -233,12 +264,17 @@ Under `osiris-pipeline` the context has no `log_event`: the message points to a
     ]
 
     def visit(self, node: cst.Call, file: FileContext, driver) -> None:
-        target = file.imports.qualify(node.func)
+        # The file's import map says which calls may write to a stream; the scope of the
+        # call says what its names are there (a parameter ``sys``, a local ``print``).
+        if file.imports.qualify(node.func) not in WATCHED:
+            return
+        scope = file.bindings.scope_at(file.ancestors, node)
+        target = file.bindings.qualify(node.func, scope)
         if target is None:
             return
         instead = INSTEAD[file.settings.facts.logs_events]
-        if (target == "print" and not _rebound("print", file)) or target == BUILTIN_PRINT:
-            stream = _keyword_stream(node, file)
+        if target in ("print", BUILTIN_PRINT):
+            stream = _keyword_stream(node, file, scope)
             if stream in ("sys.stdout", "sys.stderr", None):
                 event = file.settings.facts.logs_events
                 file.report(self, node, call=f"{target}(...)", instead=instead,
@@ -249,13 +285,13 @@ Under `osiris-pipeline` the context has no `log_event`: the message points to a
                         stream=STREAM_WRITES[target].split(".")[1])
         elif target in PPRINTS or target in TRACEBACK_PRINTS:
             keyword = "stream" if target in PPRINTS else "file"
-            stream = _keyword_stream(node, file, keyword) or ("sys.stderr" if "traceback" in target
-                                                               else "sys.stdout")
+            stream = _keyword_stream(node, file, scope, keyword) or (
+                "sys.stderr" if "traceback" in target else "sys.stdout")
             if stream in STANDARD_STREAMS:
                 file.report(self, node, call=f"{target}(...)", stream=stream.split(".")[1],
                             instead=instead)
         elif target == "logging.basicConfig":
-            stream = _keyword_stream(node, file, keyword="stream")
+            stream = _keyword_stream(node, file, scope, keyword="stream")
             call = f"logging.basicConfig(stream={stream})"
             if stream is None and not any(a.keyword is not None and a.keyword.value in LOGGING_DESTINATIONS
                                           or a.star for a in node.args):
@@ -263,18 +299,18 @@ Under `osiris-pipeline` the context has no `log_event`: the message points to a
             if stream in STANDARD_STREAMS:
                 file.report(self, node, call=call, stream=stream.split(".")[1], instead=instead)
         elif target == "logging.StreamHandler":
-            stream = _keyword_stream(node, file, keyword="stream", position=0) or "sys.stderr"
+            stream = _keyword_stream(node, file, scope, keyword="stream", position=0) or "sys.stderr"
             if stream in STANDARD_STREAMS:
                 file.report(self, node, call="logging.StreamHandler(...)",
                             stream=stream.split(".")[1], instead=instead)
         elif target == "os.write" and node.args:
-            stream = _descriptor_stream(node.args[0].value, file)
+            stream = _descriptor_stream(node.args[0].value, file, scope)
             if stream is not None:
                 file.report(self, node, call="os.write(...)", stream=stream.split(".")[1],
                             instead=instead)
 
 
-def _keyword_stream(call: cst.Call, file: FileContext, keyword: str = "file",
+def _keyword_stream(call: cst.Call, file: FileContext, scope: Scope, keyword: str = "file",
                     position: int | None = None) -> str | None:
     """The standard stream passed as ``file=`` (or at ``position``): ``sys.stdout``,
     "other", or None."""
@@ -283,52 +319,19 @@ def _keyword_stream(call: cst.Call, file: FileContext, keyword: str = "file",
                 (arg.keyword is None and not arg.star and index == position):
             if type(arg.value) is cst.Name and arg.value.value == "None":
                 return None
-            return STREAM_NAMES.get(file.imports.qualify(arg.value) or "", "other")
+            return STREAM_NAMES.get(file.bindings.qualify(arg.value, scope) or "", "other")
     return None
 
 
-def _descriptor_stream(descriptor: cst.BaseExpression, file: FileContext) -> str | None:
+def _descriptor_stream(descriptor: cst.BaseExpression, file: FileContext,
+                       scope: Scope) -> str | None:
     """``sys.stdout`` for ``1`` and ``sys.stdout.fileno()``."""
     if type(descriptor) is cst.Integer:
         return DESCRIPTORS.get(descriptor.value)
     if type(descriptor) is cst.Call and type(descriptor.func) is cst.Attribute \
             and descriptor.func.attr.value == "fileno":
-        return STREAM_NAMES.get(file.imports.qualify(descriptor.func.value) or "")
+        return STREAM_NAMES.get(file.bindings.qualify(descriptor.func.value, scope) or "")
     return None
-
-
-def _rebound(name: str, file: FileContext) -> bool:
-    """Whether ``name`` is bound in the module or an enclosing function (so not the builtin)."""
-    for function in (a for a in file.ancestors if type(a) in (cst.FunctionDef, cst.Lambda)):
-        if name in _parameter_names(function.params):
-            return True
-    scopes = [file.module, *(f for f in file.ancestors if type(f) is cst.FunctionDef)]
-    return any(name in remembered(scope, _bound_names) for scope in scopes)
-
-
-def _parameter_names(params: cst.Parameters) -> set[str]:
-    found = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
-    for star in (params.star_arg, params.star_kwarg):
-        if type(star) is cst.Param:
-            found.add(star.name.value)
-    return found
-
-
-def _bound_names(scope: cst.Module | cst.FunctionDef) -> frozenset[str]:
-    """The names the statements of a module's or function's body bind (def, class,
-    assignment targets); looked up once per scope, however many calls ask."""
-    body = scope.body if type(scope) is cst.Module else scope.body.body
-    names: set[str] = set()
-    for statement in body:
-        if type(statement) in (cst.FunctionDef, cst.ClassDef):
-            names.add(statement.name.value)
-        elif type(statement) is cst.SimpleStatementLine:
-            for small in statement.body:
-                if type(small) is cst.Assign:
-                    names.update(dotted(t.target) for t in small.targets)
-                elif type(small) in (cst.AnnAssign, cst.AugAssign):
-                    names.add(dotted(small.target))
-    return frozenset(names - {None})
 
 
 def _log_event_fix(call: cst.Call, file: FileContext) -> Fix | None:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import libcst as cst
 
+from ..analysis.bindings import ASSIGNMENT, CLASS, GLOBAL, Scope
 from ..analysis.drivers import DriverClass, literal_string
 from ..analysis.filestate import PerFile
 from ..analysis.metrics import self_method_called
 from ..analysis.names import dotted
-from ..analysis.walk import NESTED_SCOPES, descendants
+from ..analysis.walk import descendants
 from ..engine.rule import Example, FileContext, Rule
 
 CACHE_DECORATORS = frozenset({"functools.cache", "functools.lru_cache",
@@ -155,6 +156,24 @@ writes into an attribute (`self._cache[k] = v`, `.append`) count as assigning to
             def test_driver_does_not_leak(osiris_ctx):
                 _CACHE["df"] = 1
         """, path="test_postgres_extractor_driver.py"),
+        Example("""
+            _BATCHES = []
+
+
+            def batcher(size):
+                _BATCHES = []  # this function's own list: the module's is not touched
+
+                def add(rows):
+                    _BATCHES.append(rows[:size])
+                return add, _BATCHES
+
+
+            class ParquetWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    add, batches = batcher(config["batch_size"])
+                    add(inputs["df"])
+                    return {}
+        """, path="parquet_writer_driver.py"),
     ]
     INVALID = [
         Example("""
@@ -227,14 +246,17 @@ writes into an attribute (`self._cache[k] = v`, `.append`) count as assigning to
     # -- module containers written inside functions (whole module) ----------------------
     def visit(self, node: cst.CSTNode, file: FileContext, driver: DriverClass | None) -> None:
         containers = self.containers(file)
-        names = containers.names(file.module)
+        names = containers.names(file.bindings.global_scope)
         name = _written_container(node) if names else None
         if name not in names:
             return
         function = next((a for a in reversed(file.ancestors) if type(a) is cst.FunctionDef),
                         None)
-        if function is None or function.name.value in containers.import_time(file.module) \
-                or containers.is_local(function, name):
+        if function is None or function.name.value in containers.import_time(file.module):
+            return
+        # The module's container, not a local of the function (or of one around it).
+        if file.bindings.resolve(name, file.bindings.scope_at(file.ancestors, node)).where \
+                != GLOBAL:
             return
         file.report(self, node, what=f"{_code(node)} writes into the module-level {name}",
                     shared="", remedy=KEEP_LOCAL)
@@ -253,7 +275,10 @@ writes into an attribute (`self._cache[k] = v`, `.append`) count as assigning to
                 if file.imports.qualify(target) in CACHE_DECORATORS:
                     file.report(self, decorator, what=f"@{dotted(target)} on {method.name.value}",
                                 shared=SHARED, remedy="compute what a run needs inside the run")
-        followed = _RunState(driver, _class_names(file.module))
+        module = file.bindings.global_scope
+        classes = {name for name, found in module.bindings.items()  # the top-level ones
+                   if any(b.kind == CLASS and b.statement is b.site for b in found)}
+        followed = _RunState(driver, classes)
         for method, node, what in followed.findings():
             remedy = "default to None and create it inside" if "default" in what else KEEP_LOCAL
             where = "run" if method is driver.run else f"{method.name.value} (called by run)"
@@ -262,16 +287,18 @@ writes into an attribute (`self._cache[k] = v`, `.append`) count as assigning to
 
 @dataclass
 class _ModuleContainers:
-    """The module's top-level mutable containers, and which functions bind such a name."""
+    """The module's top-level mutable containers, and the functions run at import."""
 
     found: set[str] | None = None
     at_import: set[str] | None = None
-    local: dict[tuple[cst.FunctionDef, str], bool] = field(default_factory=dict)
 
-    def names(self, module: cst.Module) -> set[str]:
+    def names(self, module: Scope) -> set[str]:
+        """Names a top-level ``NAME = <mutable>`` (or ``NAME: T = ...``) binds."""
         if self.found is None:
-            self.found = {target for statement in module.body
-                          for target, value in _assignments(statement) if _is_mutable(value)}
+            self.found = {name for name, found in module.bindings.items() for binding in found
+                          if binding.kind == ASSIGNMENT and binding.value is not None
+                          and type(binding.statement) is cst.SimpleStatementLine
+                          and _is_mutable(binding.value)}
         return self.found
 
     def import_time(self, module: cst.Module) -> set[str]:
@@ -285,11 +312,6 @@ class _ModuleContainers:
             self.at_import = {dotted(n.func if type(n) is cst.Call else n) or ""
                               for n in decorators + calls}
         return self.at_import
-
-    def is_local(self, function: cst.FunctionDef, name: str) -> bool:
-        if (function, name) not in self.local:
-            self.local[(function, name)] = _binds(function, name)
-        return self.local[(function, name)]
 
 
 _STATE_NODES = frozenset({cst.Global, cst.Nonlocal, cst.Call, cst.Assign, cst.AugAssign,
@@ -436,20 +458,6 @@ def _is_mutable(node: cst.BaseExpression) -> bool:
     return False
 
 
-def _assignments(statement: cst.CSTNode):
-    """(name, value) of ``name = value`` / ``name: T = value`` at a module's top level."""
-    if type(statement) is not cst.SimpleStatementLine:
-        return
-    for small in statement.body:
-        if type(small) is cst.Assign:
-            for target in small.targets:
-                if type(target.target) is cst.Name:
-                    yield target.target.value, small.value
-        elif type(small) is cst.AnnAssign and type(small.target) is cst.Name \
-                and small.value is not None:
-            yield small.target.value, small.value
-
-
 def _written_container(node: cst.CSTNode) -> str | None:
     """``NAME`` for ``NAME.append(...)`` (and the other mutators, also on ``NAME[k]``),
     ``NAME[k] = v``, ``NAME[k] += v``."""
@@ -470,33 +478,6 @@ def _subscripted_name(node: cst.BaseExpression) -> str | None:
     while type(node) is cst.Subscript:
         node = node.value
     return node.value if type(node) is cst.Name else None
-
-
-def _binds(function: cst.FunctionDef, name: str) -> bool:
-    """Whether ``name`` is a local of ``function`` (a parameter or assigned in it)."""
-    params = function.params
-    if name in {p.name.value for p in (*params.posonly_params, *params.params,
-                                       *params.kwonly_params)}:
-        return True
-    for node in descendants(function.body, stop=NESTED_SCOPES):
-        if type(node) in (cst.Global, cst.Nonlocal) \
-                and name in {n.name.value for n in node.names}:
-            return False
-        targets = []
-        if type(node) is cst.Assign:
-            targets = [t.target for t in node.targets]
-        elif type(node) in (cst.AnnAssign, cst.For):
-            targets = [node.target]
-        elif type(node) is cst.AsName:
-            targets = [node.name]
-        if any(type(t) is cst.Name and t.value == name
-               for each in targets for t in _flat_targets(each)):
-            return True
-    return False
-
-
-def _class_names(module: cst.Module) -> set[str]:
-    return {s.name.value for s in module.body if type(s) is cst.ClassDef}
 
 
 def _code(node: cst.CSTNode) -> str:

@@ -233,5 +233,5 @@ rows = requests.get(config["url"], timeout=config.get("timeout", 30)).json()
     ]
 
     def check_driver(self, driver: DriverClass, file: FileContext) -> None:
-        for missing in TimeoutCheck(driver, file.imports).missing():
+        for missing in TimeoutCheck(driver, file.imports, file.bindings).missing():
             file.report(self, missing.call, call=missing.name, advice=missing.advice)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from ...analysis.bindings import ASSIGNMENT, WITH_ITEM, SemanticModel
 from ...analysis.drivers import DriverClass, literal_string, subscript_index
 from ...analysis.literals import template_text
 from ...analysis.names import ImportMap, dotted
@@ -52,11 +53,16 @@ class MissingTimeout:
     advice: str
 
 
+# The bindings that give a name its settings: ``params = {...}``, ``with ... as client``.
+ASSIGNED = frozenset({ASSIGNMENT, WITH_ITEM})
+
+
 class TimeoutCheck:
-    def __init__(self, driver: DriverClass, imports: ImportMap) -> None:
+    def __init__(self, driver: DriverClass, imports: ImportMap, bindings: SemanticModel) -> None:
         self.driver = driver
         self.imports = imports
-        self._bindings: dict[cst.FunctionDef, _Bindings] = {}
+        self.bindings = bindings
+        self._given: dict[cst.FunctionDef, set[str]] = {}
         self._following: set[tuple[cst.FunctionDef, str]] = set()  # names being resolved
 
     def missing(self) -> list[MissingTimeout]:
@@ -100,7 +106,7 @@ class TimeoutCheck:
         requests; empty advice when it was built with a timeout its requests inherit
         (``httpx.Client(timeout=10)``)."""
         found = {}
-        for name, value in self._bound(function).values_by_name():
+        for name, value in self.bindings.scope(function).assignments(ASSIGNED):
             value = unwrap(value)
             constructor = self.imports.qualify(value.func) if type(value) is cst.Call else None
             if constructor in CLIENT_CONSTRUCTORS:
@@ -124,14 +130,14 @@ class TimeoutCheck:
     def _name_holds(self, name: str, function: cst.FunctionDef, depth: int) -> bool:
         """A name given a timeout key, or bound to settings holding one (``params =
         {**params, ...}`` is followed once)."""
-        bindings = self._bound(function)
-        if name in bindings.given_timeout:
+        if name in self._given_timeout(function):
             return True
         if (function, name) in self._following:
             return False
         self._following.add((function, name))
         try:
-            return any(self._holds(v, function, depth) for v in bindings.values.get(name, ()))
+            return any(self._holds(v, function, depth)
+                       for v in self.bindings.scope(function).values(name, ASSIGNED))
         finally:
             self._following.discard((function, name))
 
@@ -165,42 +171,35 @@ class TimeoutCheck:
         """``create_engine("sqlite:///...")``: a local file, like ``sqlite3.connect``."""
         url = next((a.value for a in call.args if a.keyword is None or a.keyword.value == "url"), None)
         if type(url) is cst.Name:
-            url = next(iter(self._bound(function).values.get(url.value, ())), None)
+            url = next(iter(self.bindings.scope(function).values(url.value, ASSIGNED)), None)
         return bool(LOCAL_DATABASE_URL.match(template_text(url) or ""))
 
-    def _bound(self, function: cst.FunctionDef) -> _Bindings:
-        if function not in self._bindings:
-            self._bindings[function] = _Bindings(indexed_pieces(self.driver, function))
-        return self._bindings[function]
+    def _given_timeout(self, function: cst.FunctionDef) -> set[str]:
+        """Names given a timeout key once bound: ``params["connect_timeout"] = 10``,
+        ``params.update(connect_timeout=10)``, ``params.setdefault("timeout", 5)``."""
+        if function not in self._given:
+            self._given[function] = _given_timeout(indexed_pieces(self.driver, function))
+        return self._given[function]
 
 
-class _Bindings:
-    """What a function binds to each name, and which names it gives a timeout key later."""
-
-    def __init__(self, function_pieces: list[tuple[Piece, list[cst.Call]]]) -> None:
-        self.values: dict[str, list[cst.BaseExpression]] = {}
-        self.given_timeout: set[str] = set()
-        for piece, calls in function_pieces:
-            node = piece.node
-            if piece.item is not None and piece.item.asname is not None:
-                self._bind(piece.item.asname.name, node)
-            elif type(node) in (cst.Assign, cst.AnnAssign) and node.value is not None:
-                targets = node.targets if type(node) is cst.Assign else [node]
-                for target in targets:
-                    self._bind(target.target, node.value)
-            for call in calls:
-                if called_name(call) in ("update", "setdefault") and type(call.func) is cst.Attribute \
-                        and _timeout_keyword(call, literal=True):
-                    self.given_timeout.add(dotted(call.func.value) or "")
-
-    def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
-        if type(target) is cst.Subscript and literal_string(subscript_index(target)) in TIMEOUT_NAMES:
-            self.given_timeout.add(dotted(target.value) or "")
-        elif (name := dotted(target)) is not None:
-            self.values.setdefault(name, []).append(value)
-
-    def values_by_name(self):
-        return ((name, value) for name, values in self.values.items() for value in values)
+def _given_timeout(function_pieces: list[tuple[Piece, list[cst.Call]]]) -> set[str]:
+    given = set()
+    for piece, calls in function_pieces:
+        node = piece.node
+        if piece.item is not None and piece.item.asname is not None:
+            targets = [piece.item.asname.name]
+        elif type(node) in (cst.Assign, cst.AnnAssign) and node.value is not None:
+            targets = [t.target for t in node.targets] if type(node) is cst.Assign else [node.target]
+        else:
+            targets = []
+        for target in targets:
+            if type(target) is cst.Subscript and literal_string(subscript_index(target)) in TIMEOUT_NAMES:
+                given.add(dotted(target.value) or "")
+        for call in calls:
+            if called_name(call) in ("update", "setdefault") and type(call.func) is cst.Attribute \
+                    and _timeout_keyword(call, literal=True):
+                given.add(dotted(call.func.value) or "")
+    return given
 
 
 def _is_create_engine(target: str) -> bool:

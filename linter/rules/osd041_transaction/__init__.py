@@ -348,7 +348,8 @@ or, with PyMySQL: `try: ...; conn.commit()` / `except Exception: conn.rollback()
     ]
 
     def check_driver(self, driver: DriverClass, file: FileContext) -> None:
-        analysis = TransactionAnalysis(driver, file.module, file.imports, ctx_name(driver.run))
+        analysis = TransactionAnalysis(driver, file.module, file.imports, file.bindings,
+                                       ctx_name(driver.run))
         first: dict[str, str] = {}
         for write in analysis.uncovered():
             where = "" if write.function is driver.run else f" in {write.function.name.value}"

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from ....contract.sql import parsed, statement_change
+from ...analysis.bindings import ASSIGNMENT, WITH_ITEM, SemanticModel
 from ...analysis.drivers import DriverClass, assigned_value, literal_string
 from ...analysis.literals import template_text
 from ...analysis.names import ImportMap, dotted
@@ -66,6 +67,8 @@ TRANSACTION_WORDS = frozenset({"transaction", "begin", "atomic"})
 CONNECT_WORDS = frozenset({"connect", "connection"})
 
 TRANSACTION, COMMIT = "transaction", "commit"  # what an uncovered database write lacks
+# The bindings that give a name its value: ``conn = connect(...)``, ``with ... as conn``.
+ASSIGNED = frozenset({ASSIGNMENT, WITH_ITEM})
 
 
 @dataclass(frozen=True)
@@ -77,10 +80,12 @@ class Uncovered:
 
 
 class TransactionAnalysis:
-    def __init__(self, driver: DriverClass, module: cst.Module, imports: ImportMap, ctx_name: str) -> None:
+    def __init__(self, driver: DriverClass, module: cst.Module, imports: ImportMap,
+                 bindings: SemanticModel, ctx_name: str) -> None:
         self.driver = driver
         self.module = module
         self.imports = imports
+        self.bindings = bindings
         self.ctx_name = ctx_name
         self._rollbacks: dict[cst.CSTNode, bool] = {}
 
@@ -167,28 +172,22 @@ class _Function:
         self.assigned: dict[str, list[cst.BaseExpression]] = {}
         self.where: dict[cst.Call, tuple[int, Piece]] = {}
         self.commit_indexes: list[int] = []
+        self._note_handles()
         for index, (piece, calls) in enumerate(self.pieces):
-            self._note_handles(piece)
             for call in calls:
                 self.where[call] = (index, piece)
                 if analysis.commits(call):
                     self.commit_indexes.append(index)
 
-    def _note_handles(self, piece: Piece) -> None:
-        node = piece.node
-        if piece.item is not None and piece.item.asname is not None:
-            targets, value = [piece.item.asname.name], node
-        elif type(node) in (cst.Assign, cst.AnnAssign) and node.value is not None:
-            targets = [t.target for t in node.targets] if type(node) is cst.Assign else [node.target]
-            value = node.value
-        else:
-            return
-        value = unwrap(value)
-        kind = opened_kind(value, self.analysis.imports) if type(value) is cst.Call else None
-        if type(value) is cst.Call and name_words(called_name(value) or "") & (TRANSACTION_WORDS
-                                                                                   | CONNECT_WORDS):
-            kind = kind or CONNECTION
-        for name in filter(None, map(dotted, targets)):
+    def _note_handles(self) -> None:
+        """What the function assigns to each name (and ``self.x``), and which of those
+        names hold a connection, cursor, session or file (the last such value)."""
+        for name, value in self.analysis.bindings.scope(self.function).assignments(ASSIGNED):
+            value = unwrap(value)
+            kind = opened_kind(value, self.analysis.imports) if type(value) is cst.Call else None
+            if type(value) is cst.Call and name_words(called_name(value) or "") & (
+                    TRANSACTION_WORDS | CONNECT_WORDS):
+                kind = kind or CONNECTION
             self.assigned.setdefault(name, []).append(value)
             if kind is not None:
                 self.handles[name] = kind
