@@ -5,27 +5,26 @@ A block "always raises" when no path through it falls through to the statement
 after it, returns, breaks or continues. Loops are assumed to be left normally
 (their bodies may run zero times), so a raise inside a loop does not count. A
 call of a helper as a statement (``self._fail(...)``, ``_fail(...)``) counts when the
-helper's own body always raises: given the driver, any helper ``reach.callee`` finds,
-at any depth (a summary per function, reach.summary); given only a mapping of method
-names, those methods, one level deep.
+helper's own body always raises: any helper ``reach.callee`` finds, at any depth (a
+summary per function, reach.summary).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import libcst as cst
 
 from .drivers import DriverClass, body_statements
-from .reach import callee, self_method_called, summary
+from .reach import callee, summary
 
-# The driver (its helpers at any depth), or method names -> methods (one level deep).
-Helpers = DriverClass | Mapping[str, cst.FunctionDef]
+# The driver whose helpers a call may run (None: calls are not followed).
+Helpers = DriverClass | None
 
 
 def always_raises(statements: Sequence[cst.BaseStatement], helpers: Helpers | None = None) -> bool:
     """No path through ``statements`` ends otherwise than with an exception."""
-    escapes, continues = _block(statements, helpers or {})
+    escapes, continues = _block(statements, helpers)
     return not escapes and not continues
 
 
@@ -87,12 +86,11 @@ def raising_call(small: cst.BaseSmallStatement, helpers: Helpers) -> bool:
     given the driver)."""
     if not (type(small) is cst.Expr and type(small.value) is cst.Call):
         return False
-    if type(helpers) is DriverClass:
-        helper = callee(helpers, small.value)
-        return helper is not None and summary(helpers, "always-raises", helper,
-                                              _always_raises(helpers), True)
-    helper = helpers.get(self_method_called(small.value) or "")
-    return helper is not None and always_raises(body_statements(helper))
+    if helpers is None:
+        return False
+    helper = callee(helpers, small.value)
+    return helper is not None and summary(helpers, "always-raises", helper,
+                                          _always_raises(helpers), True)
 
 
 def _always_raises(driver: DriverClass):

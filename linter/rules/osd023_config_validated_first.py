@@ -75,6 +75,24 @@ def run(self, step_id, config, inputs, ctx):
 """
     VALID = [
         Example("""
+            import pandas as pd
+
+
+            class CsvExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    if not config.get("path"):
+                        self._refuse("path")
+                    df = pd.read_csv(config["path"])
+                    ctx.log_metric("rows_read", len(df))
+                    return {"df": df}
+
+                def _refuse(self, key):
+                    self._raise_config_error(f"config[{key!r}] is required")
+
+                def _raise_config_error(self, message):
+                    raise ValueError(message)
+        """, path="csv_extractor_driver.py"),
+        Example("""
             class UppercaseTransformerDriver:
                 def run(self, step_id, config, inputs, ctx):
                     if inputs is None or "df" not in inputs:
@@ -436,7 +454,7 @@ def _checks_inputs(statement: cst.BaseStatement, roles: _Roles) -> bool:
         sources.update(n.value for n in descendants(statement.target) if type(n) is cst.Name)
         return _only_checks_inputs(statement.body, roles)
     if type(statement) is cst.If and _reads(statement.test, sources):
-        return always_raises(statement.body.body, roles.driver.methods) \
+        return always_raises(statement.body.body, roles.driver) \
             or (_only_checks_inputs(statement.body, roles) and statement.orelse is None)
     return False
 
@@ -488,7 +506,7 @@ def _is_constant(value: cst.BaseExpression | None) -> bool:
 def _validates(statement: cst.BaseStatement, roles: _Roles) -> bool:
     if type(statement) is cst.If:
         return _reads(statement.test, roles.read_from_config) \
-            and always_raises(statement.body.body, roles.driver.methods)
+            and always_raises(statement.body.body, roles.driver)
     if type(statement) is not cst.SimpleStatementLine:
         return False
     small = statement.body[0]
