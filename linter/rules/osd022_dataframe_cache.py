@@ -9,8 +9,8 @@ import libcst as cst
 from ..analysis.bindings import ASSIGNMENT, CLASS, GLOBAL, Scope
 from ..analysis.drivers import DriverClass, literal_string
 from ..analysis.filestate import PerFile
-from ..analysis.metrics import self_method_called
 from ..analysis.names import dotted
+from ..analysis.reach import reached_functions, self_method_called
 from ..analysis.walk import descendants
 from ..engine.rule import Example, FileContext, Rule
 
@@ -34,7 +34,7 @@ class DataframeCache(Rule):
     explanation = """
 ## What it checks
 State that outlives a run, anywhere in a module (test files excepted):
-- in `run` and the helper methods it calls (one level deep): assigning to `self.<attr>`
+- in `run` and the helper methods it reaches (at any depth): assigning to `self.<attr>`
   from anything but a constant (a literal, `None`, a tuple of constants, an UPPER_CASE
   name), augmented assignment to it, writing into it (`self._cache[key] = df`,
   `self._frames.append(df)`), unless the cleanup that `run`'s `finally` calls (or the
@@ -80,7 +80,7 @@ def _cleanup(self):
 ```
 
 ## Not followed
-Helpers of helpers; state kept on other objects (`self.client.session = ...`); module
+State kept on other objects (`self.client.session = ...`); module
 functions called from `run` that use `global` (only their appends to module containers
 are seen). Decision: `global`/class attributes are flagged in `run`'s helpers too, and
 writes into an attribute (`self._cache[k] = v`, `.append`) count as assigning to it.
@@ -176,6 +176,23 @@ writes into an attribute (`self._cache[k] = v`, `.append`) count as assigning to
         """, path="parquet_writer_driver.py"),
     ]
     INVALID = [
+        Example("""
+            import pandas as pd
+
+
+            class CsvExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    df = self._read(config["path"])
+                    ctx.log_metric("rows_read", len(df))
+                    return {"df": df}
+
+                def _read(self, path):
+                    return self._parse(pd.read_csv(path))
+
+                def _parse(self, df):
+                    self._last = df  # expect: OSD022
+                    return df
+        """, path="csv_extractor_driver.py"),
         Example("""
             import pandas as pd
 
@@ -325,9 +342,9 @@ class _RunState:
         self.driver = driver
         self.class_names = class_names | {driver.name}
         inside_run = descendants(driver.run)
-        helpers = {self_method_called(c) for c in inside_run if type(c) is cst.Call}
-        self.methods = [driver.run] + [driver.methods[h] for h in sorted(helpers - {"run", None})
-                                       if h in driver.methods]
+        methods = set(driver.methods.values())
+        # run and the methods it reaches, at any depth (module functions hold no self).
+        self.methods = [f for f in reached_functions(driver) if f is driver.run or f in methods]
         self.nodes = {method: inside_run if method is driver.run else descendants(method)
                       for method in self.methods}
         self.resets, self.reset_nodes = self._resets(inside_run)
