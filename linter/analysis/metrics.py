@@ -5,8 +5,8 @@ from __future__ import annotations
 import libcst as cst
 
 from .drivers import DriverClass, literal_string
-from .flow import Exit, Flow, State
-from .raising import raising_call
+from .flow import State
+from .raising import HelperPaths
 from .reach import callee, calls_of, helper_ctx, reached_functions, summary
 from .reach import self_method_called as self_method_called  # where the rules import it from
 from .walk import calls_in
@@ -25,26 +25,14 @@ def metric_name(call: cst.Call) -> str | None:
     return None
 
 
-class MetricPaths:
+class MetricPaths(HelperPaths):
     """Which exits of ``run`` are preceded, on every path, by the required metric: emitted
     there, or by a helper called on that path (a method through ``self``, a function of
     the module, at any depth) every one of whose own exits is preceded by it."""
 
     def __init__(self, driver: DriverClass, metric: str, ctx_name: str) -> None:
-        self.driver = driver
+        super().__init__(driver, ctx_name)
         self.metric = metric
-        self.ctx_name = ctx_name
-
-    def exits(self, function: cst.FunctionDef | None = None, ctx: str | None = None) -> list[Exit]:
-        """The exits of ``run`` (or of ``function``, whose context is ``ctx``)."""
-        return self._exits(function or self.driver.run, ctx or self.ctx_name)
-
-    def _exits(self, function: cst.FunctionDef, ctx: str) -> list[Exit]:
-        return Flow(lambda node, state: self._effect(node, state, ctx), ctx,
-                    ends=self._raises).run(function)
-
-    def _raises(self, small: cst.BaseSmallStatement) -> bool:
-        return raising_call(small, self.driver)
 
     def _effect(self, node: cst.CSTNode, state: State, ctx: str) -> State:
         for call in calls_in(node):

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 from .drivers import DriverClass, body_statements
+from .flow import Exit, Flow, State
 from .reach import callee, summary
 
 # The driver whose helpers a call may run (None: calls are not followed).
@@ -95,3 +96,25 @@ def raising_call(small: cst.BaseSmallStatement, helpers: Helpers) -> bool:
 
 def _always_raises(driver: DriverClass):
     return lambda function: always_raises(body_statements(function), driver)
+
+
+class HelperPaths:
+    """A path analysis over ``run`` and the helpers it reaches: the exits of a function,
+    its context going by ``ctx`` there, walked with ``_effect``; a statement calling a
+    helper that always raises ends its path (``self._fail(ctx, e)`` in a handler).
+    OSD010 (metrics) and OSD011 (return shapes) share it."""
+
+    def __init__(self, driver: DriverClass, ctx_name: str) -> None:
+        self.driver = driver
+        self.ctx_name = ctx_name
+
+    def exits(self, function: cst.FunctionDef | None = None, ctx: str | None = None) -> list[Exit]:
+        """The exits of ``run`` (or of ``function``, whose context is ``ctx``)."""
+        return self._exits(function or self.driver.run, ctx or self.ctx_name)
+
+    def _exits(self, function: cst.FunctionDef, ctx: str) -> list[Exit]:
+        return Flow(lambda node, state: self._effect(node, state, ctx), ctx,
+                    ends=lambda small: raising_call(small, self.driver)).run(function)
+
+    def _effect(self, node: cst.CSTNode, state: State, ctx: str) -> State:
+        raise NotImplementedError

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ...analysis.drivers import DriverClass, literal_string, subscript_key
-from ...analysis.flow import Exit, Flow, State
-from ...analysis.raising import raising_call
+from ...analysis.drivers import literal_string, subscript_key
+from ...analysis.flow import Exit, State
+from ...analysis.raising import HelperPaths
 from ...analysis.reach import callee, helper_ctx, summary
 from ...analysis.walk import calls_in
 
@@ -22,21 +22,7 @@ DICT, DF_DICT, EMPTY_DICT = "dict", "df-dict", "empty-dict"
 SHAPES = (DICT, DF_DICT, EMPTY_DICT)
 
 
-class ReturnShapes:
-    def __init__(self, driver: DriverClass, ctx_name: str) -> None:
-        self.driver = driver
-        self.ctx_name = ctx_name
-
-    def exits(self, function: cst.FunctionDef | None = None, ctx: str | None = None) -> list[Exit]:
-        """The exits of ``run`` (or of ``function``, whose context is ``ctx``)."""
-        return self._exits(function or self.driver.run, ctx or self.ctx_name)
-
-    def _exits(self, function: cst.FunctionDef, ctx: str) -> list[Exit]:
-        return Flow(lambda node, state: self._effect(node, state, ctx), ctx,
-                    ends=self._raises).run(function)
-
-    def _raises(self, small: cst.BaseSmallStatement) -> bool:
-        return raising_call(small, self.driver)
+class ReturnShapes(HelperPaths):
 
     def shapes(self, value: cst.BaseExpression | None, state: State,
                ctx: str | None = None) -> frozenset[str]:
