@@ -161,7 +161,7 @@ BACKENDS = (
         test_fixture="mysql", check_scenario=True,
         decimal_limits=(65, 30),
         column_types=column_types("BOOLEAN", "BIGINT", "DOUBLE", "DECIMAL({precision}, {scale})",
-                                  "DATE", "DATETIME(6)", "DATETIME(6)",
+                                  "DATE", "DATETIME(6)", "TIMESTAMP(6)",
                                   # every character; keys compare byte for byte ('a' != 'A')
                                   "LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
                                   "VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"),

@@ -72,6 +72,7 @@ class Capabilities:
     earliest: dt.datetime = dt.datetime(1, 1, 1)
     latest: dt.datetime = dt.datetime(9999, 12, 31, 23, 59, 59, 999999)
     timezones: bool = True  # tz-aware timestamps keep their instant
+    instants: tuple[dt.datetime, dt.datetime] | None = None  # UTC range of tz-aware ones, if narrower
 
 
 def _ints(dtype: str):
@@ -102,8 +103,10 @@ def _text(caps: Capabilities):
                      st.text(alphabet, max_size=20))
 
 
-def _timestamps(caps: Capabilities):
-    return st.datetimes(min_value=caps.earliest, max_value=caps.latest)
+def _timestamps(caps: Capabilities, aware: bool = False):
+    earliest, latest = (caps.instants if aware and caps.instants
+                        else (caps.earliest, caps.latest))
+    return st.datetimes(min_value=earliest, max_value=latest)
 
 
 @st.composite
@@ -137,9 +140,11 @@ def column(draw, caps: Capabilities, rows: int) -> pd.Series:
         dates = st.dates(min_value=caps.earliest.date(), max_value=caps.latest.date())
         values = draw(st.lists(st.one_of(dates, missing), min_size=rows, max_size=rows))
         return pd.Series(values, dtype=object)
-    stamps = draw(st.lists(st.one_of(_timestamps(caps), missing), min_size=rows, max_size=rows))
+    aware = kind == "timestamptz" and caps.timezones
+    stamps = draw(st.lists(st.one_of(_timestamps(caps, aware), missing),
+                           min_size=rows, max_size=rows))
     series = pd.Series(pd.array(stamps, dtype="datetime64[us]"))
-    if kind == "timestamptz" and caps.timezones:
+    if aware:
         zone = draw(st.sampled_from(["UTC", "Asia/Kolkata", "America/St_Johns"]))
         # Localising near the ends of the range could leave it; UTC then converts.
         series = series.dt.tz_localize("UTC").dt.tz_convert(zone)

@@ -1,8 +1,8 @@
 """MySQL/MariaDB (issue 12): what the generated writer writes, the generated extractor
 reads back exactly, in the extractors' types (frames.expected_back), or the run fails
-with an error naming the column. DATETIME has no time zone: tz-aware timestamps are
-stored as their UTC instant and come back naive UTC (TIMESTAMP columns, which are
-instants, come back datetime64[us, UTC])."""
+with an error naming the column. Tz-aware timestamps go into TIMESTAMP columns, which
+are instants and come back datetime64[us, UTC]; DATETIME has no time zone, so a
+tz-aware value bound for one is refused, as is one outside TIMESTAMP's range."""
 
 from __future__ import annotations
 
@@ -139,15 +139,41 @@ def test_every_kind_comes_back_exact(store):
     assert values_of(back.sort_values("id")["text"])[:2] == ["", None]
 
 
-def test_tz_aware_timestamps_keep_their_instant_and_come_back_naive_utc(store):
-    stamps = pd.Series(pd.to_datetime(["1900-01-01 00:00:00", "2024-06-30 23:59:59.123456"],
-                                          format="ISO8601")
-                       ).dt.tz_localize("Asia/Kolkata")
-    df = pd.DataFrame({"id": [1, 2], "at": stamps.astype("datetime64[us, Asia/Kolkata]")})
-    store.write(df)
-    back = store.read().sort_values("id")
-    assert back["at"].dtype == "datetime64[us]"
-    assert back["at"].tolist() == df["at"].dt.tz_convert("UTC").dt.tz_localize(None).tolist()
+def kolkata(*stamps: str) -> pd.Series:
+    return pd.Series(pd.to_datetime(list(stamps), format="ISO8601")).dt.tz_localize(
+        "Asia/Kolkata").astype("datetime64[us, Asia/Kolkata]")
+
+
+def test_tz_aware_timestamps_come_back_as_the_same_instants_in_utc(store, mysql_settings):
+    df = pd.DataFrame({"id": [1, 2, 3, 4], "at": kolkata(
+        "1970-01-01 05:30:01", "2024-06-30 23:59:59.123456", None,
+        "2038-01-19 08:44:07.999999")})
+    store.write(df, "upsert", primary_key="id")
+    assert_same_frame(store.read(), df, order_by="id")
+    assert column_types(mysql_settings, store.table)["at"] == "timestamp(6)"
+    # Upserting again keeps them: the column is no auto-updated CURRENT_TIMESTAMP.
+    store.write(df.iloc[:2], "upsert", primary_key="id")
+    assert_same_frame(store.read(), df, order_by="id")
+
+
+@pytest.mark.parametrize("stamp", ["1900-01-01 00:00:00", "1970-01-01 05:30:00.5",
+                                   "9999-12-31 23:59:59"])
+def test_tz_aware_timestamps_outside_timestamp_range_are_refused_before_writing(
+        store, mysql_settings, stamp):
+    df = pd.DataFrame({"id": [1, 2], "at": kolkata("2024-01-01 00:00:00", stamp)})
+    with pytest.raises(ValueError, match=r"'at'.*outside.*TIMESTAMP.*tz_localize\(None\)"):
+        store.write(df)
+    assert column_types(mysql_settings, store.table) == {}  # nothing created
+
+
+def test_tz_aware_timestamps_into_a_datetime_column_are_refused(store, mysql_settings):
+    run_sql(mysql_settings,
+            f"CREATE TABLE `{store.table}` (id int, at datetime(6))",
+            f"INSERT INTO `{store.table}` VALUES (1, '2020-01-01 00:00:00')")
+    df = pd.DataFrame({"id": [2], "at": kolkata("2024-01-01 00:00:00")})
+    with pytest.raises(ValueError, match=r"'at' is tz-aware.*DATETIME.*TIMESTAMP\(6\)"):
+        store.write(df, "overwrite")
+    assert run_sql(mysql_settings, f"SELECT id FROM `{store.table}`") == [(1,)]
 
 
 def test_timestamp_columns_are_instants_and_come_back_utc(store, mysql_settings):
