@@ -42,7 +42,8 @@ retries a failing step exhausts the server's connections.
 - Closing in `finally` guarded by a test (`if conn is not None: conn.close()`), inside
   `try`/`except` or `contextlib.suppress`, or through a helper method called in the
   `finally` that closes it: `self._cleanup()` closing `self._conn`, or `self._close(conn)`
-  closing its parameter (one level deep). A cleanup method the class inherits (not
+  closing its parameter, at any depth (`_close` may hand it on to a module function
+  that closes it). A cleanup method the class inherits (not
   defined in the linted class) whose name says it releases (`close`, `cleanup`,
   `dispose`, `release`, `shutdown`) is trusted to close what is stored on `self`.
 - A resource a function hands on: returned to its caller (the caller must close it), or
@@ -210,8 +211,60 @@ or close it in `finally` (in the contract's `self._cleanup()` when it lives on `
                     ctx.log_metric("rows_read", len(df))
                     return {"df": df}
         """),
+        Example("""
+            import pandas as pd
+            import pymysql
+
+
+            def _quietly_close(resource):
+                try:
+                    resource.close()
+                except pymysql.MySQLError:
+                    pass
+
+
+            class MysqlExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    conn = pymysql.connect(**config["resolved_connection"], connect_timeout=10)
+                    try:
+                        df = pd.read_sql(config["query"], conn)
+                    finally:
+                        self._release(conn)
+                    ctx.log_metric("rows_read", len(df))
+                    return {"df": df}
+
+                def _release(self, connection):
+                    self._log_release()
+                    _quietly_close(connection)
+
+                def _log_release(self):
+                    pass
+        """, path="mysql_extractor_driver.py"),
     ]
     INVALID = [
+        Example("""
+            import pandas as pd
+            import pymysql
+
+
+            def _note_release(resource, log):
+                log.debug("releasing %r", resource)
+
+
+            class MysqlExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    conn = pymysql.connect(**config["resolved_connection"],  # expect: OSD025
+                                           connect_timeout=10)
+                    try:
+                        df = pd.read_sql(config["query"], conn)
+                    finally:
+                        self._release(conn)
+                    ctx.log_metric("rows_read", len(df))
+                    return {"df": df}
+
+                def _release(self, connection):
+                    _note_release(connection, self.log)
+        """, path="mysql_extractor_driver.py"),
         Example("""
             import pandas as pd
             import requests

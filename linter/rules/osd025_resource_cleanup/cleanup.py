@@ -2,8 +2,8 @@
 
 Each function is scanned once, in source order (``pieces``), for where it opens a
 resource, binds it to names, hands it on (``return conn``), or closes it: a ``with``
-item, or a ``finally`` block that closes it (directly, or through a helper method such
-as ``self._cleanup()`` one level deep). ``flow.Flow`` then follows every path with the
+item, or a ``finally`` block that closes it (directly, or through a helper of the
+module, at any depth: ``self._cleanup()``, ``_close_all(conn)``). ``flow.Flow`` then follows every path with the
 set of openings that are *settled* (not open, or closed): an opening leaves the set
 where it happens and comes back where it is closed, and ``Flow`` keeps only what holds
 on every path, so an opening missing from an exit's set leaks on some path to it.
@@ -26,10 +26,12 @@ from ...analysis.names import ImportMap, dotted
 from ...analysis.pieces import FINALLY, Piece
 from ...analysis.reach import (
     arguments_by_parameter,
+    callee,
     calls_of,
     helper_calls,
     indexed_pieces,
     reached_functions,
+    summary,
 )
 from ...analysis.resources import (
     CLOSERS,
@@ -273,7 +275,7 @@ class CleanupAnalysis:
         return opened_kind(call, self.imports)
 
     def _finally_closes(self, statement: cst.Try | cst.TryStar) -> frozenset[str]:
-        """The names a finally block closes, itself or through a helper one level deep."""
+        """The names a finally block closes, itself or through helpers."""
         if statement not in self._finally:
             closed = set()
             for call in calls_in(statement.finalbody):
@@ -282,16 +284,18 @@ class CleanupAnalysis:
         return self._finally[statement]
 
     def _closes(self, call: cst.Call) -> set[str]:
+        """The names ``call`` closes, in its caller's terms: ``conn.close()`` closes
+        ``conn``; ``self._close(self.conn)`` what ``_close`` closes of its parameter."""
         name = closed_name(call)
         if name is not None:
             return {name}
-        method = self.driver.method(called_name(call) or "") if is_self_method(call) else None
-        if method is not None:
-            arguments = arguments_by_parameter(call, method)
+        helper = callee(self.driver, call)
+        if helper is not None:
+            closes = summary(self.driver, "closes", helper, self._helper_closes, frozenset())
+            arguments = arguments_by_parameter(call, helper)
             closed = set()
-            for inner in calls_of(self.driver, method):
-                name = closed_name(inner)
-                head, _, rest = (name or "").partition(".")
+            for name in closes:
+                head, _, rest = name.partition(".")
                 if head == "self":
                     closed.add(name)
                 elif head in arguments and (passed := dotted(arguments[head])):
@@ -301,6 +305,11 @@ class CleanupAnalysis:
             released = {n for arg in call.args if (n := dotted(arg.value))}
             return released | ({INSTANCE} if is_self_method(call) else set())
         return set()
+
+
+    def _helper_closes(self, helper: cst.FunctionDef) -> frozenset[str]:
+        """What a helper closes on some path: its parameters and ``self.`` names."""
+        return frozenset().union(*(self._closes(inner) for inner in calls_of(self.driver, helper)))
 
 
 def _roots(value: cst.BaseExpression) -> list[cst.Call]:

@@ -44,8 +44,9 @@ hangs instead of failing with an error the runner can report and retry.
 - `**settings` where `settings` is a dict literal holding a timeout key, `dict(...)` with
   a timeout keyword, a name bound to one of those in the same function or given the key
   later (`settings["connect_timeout"] = 10`, `settings.setdefault("connect_timeout", 10)`,
-  `settings.update(connect_timeout=10)`), or a helper method of the driver that returns
-  such a dict (`**self._connection_params(config)`, one level deep).
+  `settings.update(connect_timeout=10)`), or a helper that returns such a dict
+  (`**self._connection_params(config)`), a method of the driver or a module function,
+  at any depth (it may build the dict through helpers of its own).
 
 ## Decisions
 - `**config["resolved_connection"]` or any other mapping whose content is not visible is
@@ -154,6 +155,29 @@ rows = requests.get(config["url"], timeout=config.get("timeout", 30)).json()
                     codes = requests.get(config["lookup_url"]).json()
                     return {"df": inputs["df"].assign(code=inputs["df"].key.map(codes))}
         """, path="enrich_transformer_driver.py"),
+        Example("""
+            import pymysql
+
+
+            def _with_timeouts(settings):
+                return {**settings, "connect_timeout": 10, "read_timeout": 300}
+
+
+            class MariadbExtractorDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    return self._read(config, ctx)
+
+                def _read(self, config, ctx):
+                    with pymysql.connect(**self._params(config)) as conn:
+                        return self._frame(conn, config["query"], ctx)
+
+                def _params(self, config):
+                    base = self._base(config["resolved_connection"])
+                    return _with_timeouts(base)
+
+                def _base(self, conn):
+                    return {"host": conn["host"], "user": conn["user"]}
+        """, path="mariadb_extractor_driver.py"),
     ]
     INVALID = [
         Example("""
@@ -227,8 +251,11 @@ rows = requests.get(config["url"], timeout=config.get("timeout", 30)).json()
                     return self._frame(conn, config["query"], ctx)
 
                 def _params(self, config):
-                    conn = config["resolved_connection"]
-                    return {"host": conn["host"], "user": conn["user"], "pool_timeout": 5}
+                    return _tuned(config["resolved_connection"])
+
+
+            def _tuned(conn):
+                return {"host": conn["host"], "user": conn["user"], "pool_timeout": 5}
         """, path="mariadb_extractor_driver.py"),
     ]
 

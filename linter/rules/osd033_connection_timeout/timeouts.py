@@ -4,7 +4,8 @@ A timeout counts when the call is given one as a keyword (``connect_timeout=10``
 its connection string (``"... connect_timeout=10"``), in ``connect_args``, or through a
 ``**`` expansion of a dict that holds one: a dict literal, a name bound to one in the
 same function (or given the key later: ``params["connect_timeout"] = 10``), or a helper
-method of the driver that returns one (one level deep).
+of the module (a method of the driver, a module function) that returns one, at any
+depth.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ...analysis.drivers import DriverClass, literal_string, subscript_index
 from ...analysis.literals import template_text
 from ...analysis.names import ImportMap, dotted
 from ...analysis.pieces import Piece
-from ...analysis.reach import calls_of, indexed_pieces, reached_functions
+from ...analysis.reach import callee, calls_of, indexed_pieces, reached_functions
 from ...analysis.resources import called_name, is_self_method, unwrap
 from ...analysis.walk import NESTED_SCOPES, descendants
 
@@ -64,6 +65,7 @@ class TimeoutCheck:
         self.bindings = bindings
         self._given: dict[cst.FunctionDef, set[str]] = {}
         self._following: set[tuple[cst.FunctionDef, str]] = set()  # names being resolved
+        self._returning: set[cst.FunctionDef] = set()  # helpers whose returns are being read
 
     def missing(self) -> list[MissingTimeout]:
         """The connect calls of ``run`` and its helpers that carry no connect timeout."""
@@ -97,7 +99,7 @@ class TimeoutCheck:
             advice = clients[dotted(call.func.value)]
         else:
             return None
-        if _timeout_keyword(call) or any(self._holds(c, function, 1) for c in carriers):
+        if _timeout_keyword(call) or any(self._holds(c, function) for c in carriers):
             return None
         return advice
 
@@ -113,21 +115,21 @@ class TimeoutCheck:
                 found[name] = "" if _timeout_keyword(value) else CLIENT_ADVICE[constructor.split(".")[0]]
         return found
 
-    def _holds(self, node: cst.BaseExpression, function: cst.FunctionDef, depth: int) -> bool:
+    def _holds(self, node: cst.BaseExpression, function: cst.FunctionDef) -> bool:
         """Whether the settings ``node`` evaluates to include a connect timeout."""
         if type(node) in (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString):
             return bool(TIMEOUT_IN_TEXT.search(template_text(node) or ""))
         if type(node) is cst.Dict:
-            return any(self._holds_entry(e, function, depth) for e in node.elements)
+            return any(self._holds_entry(e, function) for e in node.elements)
         if type(node) is cst.BinaryOperation:
-            return self._holds(node.left, function, depth) or self._holds(node.right, function, depth)
+            return self._holds(node.left, function) or self._holds(node.right, function)
         if type(node) is cst.Name:
-            return self._name_holds(node.value, function, depth)
+            return self._name_holds(node.value, function)
         if type(node) is cst.Call:
-            return self._call_holds(node, function, depth)
+            return self._call_holds(node, function)
         return False
 
-    def _name_holds(self, name: str, function: cst.FunctionDef, depth: int) -> bool:
+    def _name_holds(self, name: str, function: cst.FunctionDef) -> bool:
         """A name given a timeout key, or bound to settings holding one (``params =
         {**params, ...}`` is followed once)."""
         if name in self._given_timeout(function):
@@ -136,20 +138,20 @@ class TimeoutCheck:
             return False
         self._following.add((function, name))
         try:
-            return any(self._holds(v, function, depth)
+            return any(self._holds(v, function)
                        for v in self.bindings.scope(function).values(name, ASSIGNED))
         finally:
             self._following.discard((function, name))
 
-    def _holds_entry(self, element: cst.BaseDictElement, function: cst.FunctionDef, depth: int) -> bool:
+    def _holds_entry(self, element: cst.BaseDictElement, function: cst.FunctionDef) -> bool:
         if type(element) is cst.StarredDictElement:
-            return self._holds(element.value, function, depth)
+            return self._holds(element.value, function)
         key = literal_string(element.key)
         if key in TIMEOUT_NAMES:
             return not _is_none(element.value)
-        return key in SETTINGS_KEYWORDS and self._holds(element.value, function, depth)
+        return key in SETTINGS_KEYWORDS and self._holds(element.value, function)
 
-    def _call_holds(self, call: cst.Call, function: cst.FunctionDef, depth: int) -> bool:
+    def _call_holds(self, call: cst.Call, function: cst.FunctionDef) -> bool:
         """``dict(base, connect_timeout=5)``, ``base.copy()``, ``make_conninfo(dsn, connect_timeout=5)``,
         ``self._connection_params(config)`` returning such a dict."""
         if _timeout_keyword(call):
@@ -160,12 +162,17 @@ class TimeoutCheck:
             passed += [a.value for a in call.args if a.keyword is None and not a.star]
             if type(call.func) is cst.Attribute:
                 passed.append(call.func.value)
-        if any(self._holds(p, function, depth) for p in passed):
+        if any(self._holds(p, function) for p in passed):
             return True
-        method = self.driver.method(called_name(call) or "") if is_self_method(call) else None
-        return method is not None and depth > 0 and any(
-            self._holds(r.value, method, depth - 1) for r in descendants(method, stop=NESTED_SCOPES)
-            if type(r) is cst.Return and r.value is not None)
+        helper = callee(self.driver, call)
+        if helper is None or helper in self._returning:  # recursion: what else it returns
+            return False
+        self._returning.add(helper)
+        try:
+            return any(self._holds(r.value, helper) for r in descendants(helper, stop=NESTED_SCOPES)
+                       if type(r) is cst.Return and r.value is not None)
+        finally:
+            self._returning.discard(helper)
 
     def _is_local_url(self, call: cst.Call, function: cst.FunctionDef) -> bool:
         """``create_engine("sqlite:///...")``: a local file, like ``sqlite3.connect``."""

@@ -46,8 +46,8 @@ Each must be covered by one of:
   manager, which rolls back what is not committed), or a helper whose name says so
   (`with self._transaction(conn):`);
 - a `try` around it whose `except` handler rolls back (`conn.rollback()`,
-  `cur.execute("ROLLBACK")`, or a helper method that does), with a `commit()` after the
-  write (in the `try`, its `else`, or later in the function).
+  `cur.execute("ROLLBACK")`, or a helper of the module that does, at any depth), with a
+  `commit()` after the write (in the `try`, its `else`, or later in the function).
 
 A helper's writes are also covered by the transaction around its call in `run`, and a
 helper that rolls back is completed by a `commit()` after its call in `run`.
@@ -238,6 +238,33 @@ or, with PyMySQL: `try: ...; conn.commit()` / `except Exception: conn.rollback()
                         con.close()
                     return {}
         """, path="duckdb_writer_driver.py"),
+        Example("""
+            from contextlib import closing
+
+            import psycopg2
+
+
+            def _undo(conn):
+                conn.rollback()
+
+
+            class PostgresWriterDriver:
+                def run(self, step_id, config, inputs, ctx):
+                    with closing(psycopg2.connect(config["dsn"], connect_timeout=10)) as conn:
+                        try:
+                            with conn.cursor() as cur:
+                                cur.execute("DELETE FROM orders")
+                            conn.commit()
+                        except Exception:
+                            self._abandon(conn)
+                            raise
+                    ctx.log_metric("rows_written", 0)
+                    return {}
+
+                def _abandon(self, conn):
+                    self.failures += 1
+                    _undo(conn)
+        """, path="postgres_writer_driver.py"),
     ]
     INVALID = [
         Example("""

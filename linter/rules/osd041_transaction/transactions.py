@@ -30,7 +30,14 @@ from ...analysis.drivers import DriverClass, assigned_value, literal_string
 from ...analysis.literals import template_text
 from ...analysis.names import ImportMap, dotted
 from ...analysis.pieces import TRY, WITH, Piece
-from ...analysis.reach import calls_of, helper_calls, indexed_pieces, reached_functions
+from ...analysis.reach import (
+    callee,
+    calls_of,
+    helper_calls,
+    indexed_pieces,
+    reached_functions,
+    summary,
+)
 from ...analysis.resources import (
     CLOSING_WRAPPERS,
     CONNECTION,
@@ -121,32 +128,34 @@ class TransactionAnalysis:
         return found
 
     def rolls_back(self, node: cst.Try | cst.TryStar) -> bool:
-        """Whether an ``except`` handler of the ``try`` rolls back (itself or through a
-        helper method one level deep)."""
+        """Whether an ``except`` handler of the ``try`` rolls back (itself or through
+        helpers)."""
         if node not in self._rollbacks:
-            self._rollbacks[node] = any(self._ends(call, "rollback", depth=1)
+            self._rollbacks[node] = any(self._ends(call, "rollback")
                                         for handler in node.handlers for call in calls_in(handler))
         return self._rollbacks[node]
 
-    def _ends(self, call: cst.Call, how: str, depth: int) -> bool:
+    def _ends(self, call: cst.Call, how: str) -> bool:
         """Whether ``call`` commits (``how="commit"``) or rolls back: ``conn.rollback()``,
         ``cur.execute("ROLLBACK")``, a call handed the method (``roll_back(conn.rollback,
-        error)``), or a helper method whose body does."""
+        error)``), or a helper of the module that does, at any depth."""
         if any(type(arg.value) is cst.Attribute and arg.value.attr.value == how
                for arg in call.args):
             return True
+        helper = callee(self.driver, call)
+        if helper is not None:
+            return summary(self.driver, ("ends", how), helper, lambda function: any(
+                self._ends(inner, how) for inner in calls_of(self.driver, function)), False)
         name = called_name(call)
         if is_self_method(call):
-            method = self.driver.method(name or "")
-            return depth > 0 and method is not None and any(
-                self._ends(inner, how, depth - 1) for inner in calls_of(self.driver, method))
+            return False  # a method the class inherits: not seen
         if name == how:
             return True
         sql = template_text(call.args[0].value) if name == "execute" and call.args else None
         return sql is not None and transaction_control(sql) == how.upper()
 
     def commits(self, call: cst.Call) -> bool:
-        return self._ends(call, "commit", depth=1)
+        return self._ends(call, "commit")
 
     def is_transaction_item(self, item: cst.WithItem, handles: dict[str, str]) -> bool:
         if type(item.item) is cst.Call and called_name(item.item) in CLOSING_WRAPPERS:
