@@ -17,9 +17,10 @@ from ..engine.source import LINE_BREAK
 def fast_ranges(module: cst.Module, nodes: list) -> dict[int, CodeRange]:
     """id(node) -> range, from one code generation pass that stops once every node asked
     for has been passed."""
+    wanted = {id(node) for node in nodes}
     state = _PositionState(default_indent=module.default_indent,
                            default_newline=module.default_newline,
-                           pending={id(node) for node in nodes})
+                           pending=set(wanted))
     if state.pending:
         try:
             module._codegen(state)
@@ -33,7 +34,7 @@ def fast_ranges(module: cst.Module, nodes: list) -> dict[int, CodeRange]:
         return CodePosition(line, offset - line_starts[line - 1])
 
     return {key: CodeRange(point(start), point(end)) for key, (start, end)
-            in state.ranges.items() if key in {id(node) for node in nodes}}
+            in state.ranges.items() if key in wanted}
 
 
 @dataclass(frozen=False)
